@@ -275,7 +275,10 @@ class TemplateEditor(TextEditor):
         else:
             text = QCoreApplication.translate("SettingsDialog", "Empty: the model's own template is used.")
         self.status.setText(text)
-        self.status.setProperty("problem", bool(self._problem))
+        if self.status.property("problem") != bool(self._problem):
+            self.status.setProperty("problem", bool(self._problem))
+            self.status.style().unpolish(self.status)  # style sheets read properties at polish time
+            self.status.style().polish(self.status)
         self.status.setAccessibleName(self.status.text())
 
     def set_value(self, value: Any) -> None:

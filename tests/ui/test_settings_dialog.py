@@ -164,6 +164,7 @@ def test_chat_template_is_validated_live_and_a_broken_one_is_not_saved(qtbot: Qt
 
     template.setPlainText("{% for m in messages %}\n{{ m['content'] }\n{% endfor %}")
     assert status.text().startswith("Template error: ") and "line 2" in status.text()
+    assert status.property("problem") is True  # drawn in the theme's error colour
     with qtbot.assertNotEmitted(dialog.settingsChanged):
         click(qtbot, dialog, QDialogButtonBox.StandardButton.Ok)
     assert dialog.isVisible()  # nothing typed is lost
@@ -174,6 +175,7 @@ def test_chat_template_is_validated_live_and_a_broken_one_is_not_saved(qtbot: Qt
     fixed = "{% for m in messages %}\n{{ m['content'] }}\n{% endfor %}"
     template.setPlainText(fixed)
     assert status.text() == "Template is valid."
+    assert status.property("problem") is False
     assert dialog.error.isHidden()
     with qtbot.waitSignal(dialog.settingsChanged, timeout=2000) as changed:
         click(qtbot, dialog, QDialogButtonBox.StandardButton.Ok)
