@@ -20,6 +20,7 @@ import logging
 import multiprocessing
 import multiprocessing.connection
 import os
+import re
 import signal
 import sys
 import threading
@@ -54,6 +55,7 @@ class EngineHung(EngineFailure):
 def engine_main(conn: multiprocessing.connection.Connection, cancel_value: Any, log_path: str) -> None:
     """Entry point of the engine process: serve requests until told to stop or the pipe closes."""
     _redirect_stderr(log_path)
+    os.environ.setdefault("GGML_NO_BACKTRACE", "1")  # an abort should end fast, not attach gdb
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s engine %(name)s: %(message)s")
     try:
@@ -339,5 +341,8 @@ class EngineClient:
             text = self.log_path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             return ""
-        useful = [ln.strip() for ln in text.splitlines() if ln.strip() and "Traceback" not in ln]
-        return " | ".join(useful[-lines:])[:800]
+        useful = [re.sub(r"(?<![\w.])/\S*/", "", ln.strip()) for ln in text.splitlines()
+                  if ln.strip() and "Traceback" not in ln]
+        fatal = [ln for ln in useful if any(k in ln for k in ("GGML_ASSERT", "GGML_ABORT", "terminate called",
+                                                                 "what():", "error", "Error"))]
+        return " | ".join((fatal or useful)[-lines:])[:800]

@@ -172,7 +172,10 @@ class LlamaEngine:
                 n_threads_batch=threads,
                 n_gpu_layers=gpu_layers,
                 last_n_tokens_size=64,
-                verbose=False,
+                # verbose=False would point fd 2 at /dev/null during the load, hiding the
+                # message llama.cpp prints right before it aborts; our log callback already
+                # keeps its regular log out of the console.
+                verbose=True,
             )
         except (ValueError, RuntimeError, OSError, MemoryError) as exc:
             reasons = self._log.errors_since(mark)

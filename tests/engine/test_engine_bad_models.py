@@ -63,6 +63,7 @@ def test_metadata_that_makes_llama_cpp_abort(client: EngineClient, tmp_path: Pat
     assert "zero-blocks.gguf" in message
     assert "crashed while loading" in message
     assert "restarted" in message
+    assert "GGML_ASSERT" in message and "n_layer" in message  # llama.cpp's own words, captured
     chats_fine(client)
     assert client.pid != first_pid
 

@@ -1,0 +1,43 @@
+"""Command line: the window by default, ``--self-test`` and ``--serve`` headless.
+
+Kept import-light on purpose: the engine child process (multiprocessing spawn) re-imports
+this module, and must not pay for Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import sys
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="gpt4all-desktop", description="Chat privately with a local language model.")
+    p.add_argument("--model", help="path of a .gguf model to load")
+    p.add_argument("--self-test", action="store_true", help="load the model, answer once headless, print the result")
+    p.add_argument("--json", action="store_true", help="with --self-test: print one JSON object")
+    p.add_argument("--version", action="store_true", help="print the version and exit")
+    args, _qt_args = p.parse_known_args(argv)
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    multiprocessing.freeze_support()
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    if args.version:
+        from gpt4all_desktop import __version__  # noqa: PLC0415
+
+        print(__version__)
+        return 0
+    if args.self_test:
+        from gpt4all_desktop.selftest import run_self_test  # noqa: PLC0415
+
+        return run_self_test(args.model, args.json)
+    from gpt4all_desktop.app import run_gui  # noqa: PLC0415
+
+    return run_gui([sys.argv[0], *argv], model=args.model)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""Start-up: one application context built here and passed down (no module-level singletons)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+
+from gpt4all_desktop import APP_ID, APP_NAME, ORG_NAME, __version__
+from gpt4all_desktop.core.paths import AppPaths
+from gpt4all_desktop.logging_setup import install_excepthooks, setup_logging
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppContext:
+    paths: AppPaths
+
+    @classmethod
+    def create(cls) -> "AppContext":
+        paths = AppPaths.default().ensure()
+        setup_logging(paths.log_file)
+        log.info("%s %s starting; data in %s", APP_NAME, __version__, paths.data_dir)
+        return cls(paths)
+
+    @property
+    def engine_log(self):  # noqa: ANN201 - Path
+        return self.paths.log_dir / "engine.log"
+
+
+def run_gui(argv: list[str], model: str | None = None) -> int:
+    """Show the window first, then load the model in the background."""
+    from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: PLC0415
+
+    from gpt4all_desktop.ui.main_window import MainWindow  # noqa: PLC0415
+    from gpt4all_desktop.workers.inference_worker import InferenceController  # noqa: PLC0415
+
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    ctx = AppContext.create()
+
+    def report(text: str) -> None:
+        QMessageBox.critical(None, APP_NAME, f"Something went wrong: {text}\n\nDetails are in the log: {ctx.paths.log_file}")
+
+    install_excepthooks(report)
+    controller = InferenceController(ctx.engine_log)
+    window = MainWindow(controller, ctx.paths.models_dir, ctx.paths.config_dir / "window.ini")
+    window.show()
+    if model:
+        window._state.setValue("model/last", model)
+    window.start()
+    app.aboutToQuit.connect(controller.shutdown)
+    code = app.exec()
+    controller.shutdown()
+    return code

@@ -1,0 +1,1 @@
+"""Widgets: the main window, chat view, sidebar and dialogs."""

@@ -1,0 +1,368 @@
+"""The main window: chats on the left, the conversation in the middle, the model on top."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gpt4all_desktop import APP_NAME
+from gpt4all_desktop.core.conversation import Conversation, Turn
+from gpt4all_desktop.core.messages import GenerateRequest, GenerationStats, LoadRequest, ModelInfo, SamplingParams
+from gpt4all_desktop.core.starter_model import STARTER_NAME, find_models, starter_model_path
+from gpt4all_desktop.ui.chat_view import ChatView, DisplayMessage
+from gpt4all_desktop.ui.composer import MAX_MESSAGE_CHARS, Composer
+from gpt4all_desktop.workers.inference_worker import InferenceController
+
+log = logging.getLogger(__name__)
+
+STOP_NOTES = {"cancelled": "stopped", "max_tokens": "reached the answer length limit",
+              "context_full": "the context window is full"}
+
+
+class MainWindow(QMainWindow):
+    """Owns the widgets; all model work goes through the :class:`InferenceController`."""
+
+    answerFinished = Signal(object)  # GenerationStats, after the view is updated
+
+    def __init__(self, controller: InferenceController, models_dir: Path, state_file: Path,
+                 sampling: SamplingParams | None = None, load_request: LoadRequest | None = None) -> None:
+        super().__init__()
+        self.controller = controller
+        self.models_dir = models_dir
+        self.sampling = sampling or SamplingParams()
+        self.load_template = load_request or LoadRequest(model_path="")
+        self._state = QSettings(str(state_file), QSettings.Format.IniFormat)
+        self.conversations: list[Conversation] = []
+        self.current = Conversation()
+        self._answer_text = ""
+        self._build()
+        self._connect()
+        self.retranslate()
+        self._new_chat()
+        self.refresh_models()
+        geometry = self._state.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1100, 720)
+
+    # ------------------------------------------------------------------ build
+    def _build(self) -> None:
+        self.setObjectName("mainWindow")
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        # Sidebar
+        side = QWidget(splitter)
+        side.setObjectName("sidebar")
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(8, 8, 8, 8)
+        self.new_chat_button = QPushButton(side)
+        side_layout.addWidget(self.new_chat_button)
+        self.chat_list = QListWidget(side)
+        side_layout.addWidget(self.chat_list, 1)
+        # Main column
+        main = QWidget(splitter)
+        main_layout = QVBoxLayout(main)
+        main_layout.setContentsMargins(0, 0, 0, 0)
+        main_layout.setSpacing(0)
+        top = QHBoxLayout()
+        top.setContentsMargins(12, 8, 12, 8)
+        self.model_picker = QComboBox(main)
+        self.model_picker.setMinimumWidth(320)
+        top.addWidget(self.model_picker)
+        self.load_progress = QProgressBar(main)
+        self.load_progress.setRange(0, 100)
+        self.load_progress.setMaximumWidth(200)
+        self.load_progress.setVisible(False)
+        top.addWidget(self.load_progress)
+        top.addStretch(1)
+        main_layout.addLayout(top)
+        self.chat_view = ChatView(main)
+        main_layout.addWidget(self.chat_view, 1)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(12, 8, 12, 12)
+        self.composer = Composer(main)
+        bottom.addWidget(self.composer, 1)
+        self.send_button = QPushButton(main)
+        self.send_button.setMinimumHeight(40)
+        bottom.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        main_layout.addLayout(bottom)
+        splitter.addWidget(side)
+        splitter.addWidget(main)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([240, 860])
+        self.setCentralWidget(splitter)
+        # Status bar
+        self.model_label = QLabel(self)
+        self.backend_label = QLabel(self)
+        self.speed_label = QLabel(self)
+        for w in (self.model_label, self.backend_label, self.speed_label):
+            self.statusBar().addPermanentWidget(w)
+        # Actions
+        self.new_chat_action = QAction(self)
+        self.new_chat_action.setShortcut(QKeySequence.StandardKey.New)
+        self.stop_action = QAction(self)
+        self.stop_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.regenerate_action = QAction(self)
+        self.regenerate_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.focus_action = QAction(self)
+        self.focus_action.setShortcut(QKeySequence("Ctrl+L"))
+        for a in (self.new_chat_action, self.stop_action, self.regenerate_action, self.focus_action):
+            self.addAction(a)
+
+    def _connect(self) -> None:
+        c = self.controller
+        c.loadProgress.connect(self._on_load_progress)
+        c.modelLoaded.connect(self._on_model_loaded)
+        c.loadFailed.connect(self._on_load_failed)
+        c.tokens.connect(self._on_tokens)
+        c.finished.connect(self._on_finished)
+        c.generationFailed.connect(self._on_generation_failed)
+        c.engineRestarted.connect(self._on_engine_restarted)
+        c.busyChanged.connect(self._on_busy)
+        self.composer.submitted.connect(self.send)
+        self.send_button.clicked.connect(self._send_or_stop)
+        self.new_chat_button.clicked.connect(self._new_chat)
+        self.new_chat_action.triggered.connect(self._new_chat)
+        self.stop_action.triggered.connect(self.controller.stop)
+        self.regenerate_action.triggered.connect(self.regenerate)
+        self.focus_action.triggered.connect(lambda: self.composer.setFocus())
+        self.chat_view.regenerateRequested.connect(self.regenerate)
+        self.chat_view.copied.connect(lambda _t: self.statusBar().showMessage(self.tr("Copied"), 2000))
+        self.model_picker.activated.connect(self._on_model_picked)
+        self.chat_list.currentItemChanged.connect(self._on_chat_selected)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(APP_NAME)
+        self.new_chat_button.setText(self.tr("New chat"))
+        self.new_chat_button.setAccessibleName(self.tr("New chat"))
+        self.chat_list.setAccessibleName(self.tr("Chats"))
+        self.model_picker.setAccessibleName(self.tr("Model"))
+        self.model_picker.setToolTip(self.tr("The model that answers"))
+        self.load_progress.setAccessibleName(self.tr("Model loading progress"))
+        self.new_chat_action.setText(self.tr("New chat"))
+        self.stop_action.setText(self.tr("Stop"))
+        self.regenerate_action.setText(self.tr("Regenerate"))
+        self.focus_action.setText(self.tr("Focus message box"))
+        self._on_busy(self.controller.generating)
+        self.chat_view.retranslate()
+        self.composer.retranslate()
+        self._update_status()
+
+    # ----------------------------------------------------------------- models
+    def refresh_models(self) -> None:
+        current = self.model_picker.currentData()
+        self.model_picker.clear()
+        starter = starter_model_path()
+        for path in find_models(self.models_dir):
+            label = STARTER_NAME if path == starter else path.stem
+            self.model_picker.addItem(label, str(path))
+        if self.model_picker.count() == 0:
+            self.model_picker.addItem(self.tr("No models installed"), "")
+        if current:
+            idx = self.model_picker.findData(current)
+            if idx >= 0:
+                self.model_picker.setCurrentIndex(idx)
+
+    def load_model(self, path: str) -> None:
+        if not path:
+            return
+        idx = self.model_picker.findData(path)
+        if idx < 0:
+            self.model_picker.addItem(Path(path).stem, path)
+            idx = self.model_picker.count() - 1
+        self.model_picker.setCurrentIndex(idx)
+        self.load_progress.setValue(0)
+        self.load_progress.setVisible(True)
+        self.model_label.setText(self.tr("Loading %1…").replace("%1", Path(path).name))
+        req = LoadRequest(path, self.load_template.context_length, self.load_template.threads,
+                          self.load_template.gpu_layers, self.load_template.device,
+                          self.load_template.chat_template_override)
+        self.controller.load(req)
+
+    def default_model_path(self) -> str:
+        last = self._state.value("model/last", "")
+        if isinstance(last, str) and last and Path(last).is_file():
+            return last
+        starter = starter_model_path()
+        if starter is not None:
+            return str(starter)
+        return str(self.model_picker.itemData(0) or "")
+
+    @Slot(int)
+    def _on_model_picked(self, index: int) -> None:
+        path = self.model_picker.itemData(index)
+        if path and (self.controller.model is None or self.controller.model.path != path):
+            self.load_model(path)
+
+    @Slot(float)
+    def _on_load_progress(self, fraction: float) -> None:
+        self.load_progress.setValue(int(fraction * 100))
+
+    @Slot(object)
+    def _on_model_loaded(self, info: ModelInfo) -> None:
+        self.load_progress.setVisible(False)
+        self._state.setValue("model/last", info.path)
+        if info.template_note:
+            self.chat_view.add_message("notice", info.template_note)
+        if info.fallback_reason:
+            self.statusBar().showMessage(info.fallback_reason, 10000)
+        self._update_status()
+
+    @Slot(str)
+    def _on_load_failed(self, message: str) -> None:
+        self.load_progress.setVisible(False)
+        self.chat_view.add_message("error", message)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        info = self.controller.model
+        if info is None:
+            self.model_label.setText(self.tr("No model loaded") if not self.controller.loading else self.model_label.text())
+            self.backend_label.setText("")
+            return
+        self.model_label.setText(info.name)
+        backend = info.backend
+        if info.fallback_reason:
+            backend += " ⚠"
+            self.backend_label.setToolTip(info.fallback_reason)
+        self.backend_label.setText(backend)
+
+    # ------------------------------------------------------------------ chats
+    @Slot()
+    def _new_chat(self) -> None:
+        if self.current.turns or not self.conversations:
+            if self.controller.generating:
+                self.controller.stop()
+            self.current = Conversation()
+            self.conversations.insert(0, self.current)
+            item = QListWidgetItem(self.tr("New chat"))
+            item.setData(Qt.ItemDataRole.UserRole, self.current.local_id)
+            self.chat_list.blockSignals(True)
+            self.chat_list.insertItem(0, item)
+            self.chat_list.setCurrentItem(item)
+            self.chat_list.blockSignals(False)
+            self.chat_view.clear()
+        self.composer.setFocus()
+
+    @Slot(object, object)
+    def _on_chat_selected(self, item: QListWidgetItem | None, _prev: object) -> None:
+        if item is None:
+            return
+        conv = next((c for c in self.conversations if c.local_id == item.data(Qt.ItemDataRole.UserRole)), None)
+        if conv is None or conv is self.current:
+            return
+        if self.controller.generating:
+            self.controller.stop()
+        self.current = conv
+        self.chat_view.set_messages([DisplayMessage(t.role, t.content, t.stats) for t in conv.turns])
+
+    # ------------------------------------------------------------- messaging
+    @Slot()
+    def _send_or_stop(self) -> None:
+        if self.controller.generating:
+            self.controller.stop()
+        else:
+            self.composer.submit()
+
+    @Slot(str)
+    def send(self, text: str) -> None:
+        if len(text) > MAX_MESSAGE_CHARS:
+            self.chat_view.add_message("error", self.tr("This message is too long (%1 characters). The limit is %2.")
+                                       .replace("%1", f"{len(text):,}").replace("%2", f"{MAX_MESSAGE_CHARS:,}"))
+            return
+        if self.controller.model is None and not self.controller.loading:
+            self.chat_view.add_message("error", self.tr("No model is loaded. Choose a model above."))
+            return
+        self.composer.clear()
+        self.current.turns.append(Turn("user", text))
+        self.chat_view.add_message("user", text)
+        if not self.current.title:
+            self.current.title = self.current.default_title()
+            item = self.chat_list.currentItem()
+            if item is not None:
+                item.setText(self.current.title)
+        self._ask()
+
+    def _ask(self) -> None:
+        self._answer_text = ""
+        self.chat_view.begin_answer()
+        self.chat_view.scroll_to_bottom()
+        self.controller.generate(GenerateRequest(self.current.prompt_messages(), self.sampling))
+
+    @Slot()
+    def regenerate(self) -> None:
+        if self.controller.generating or not self.current.turns:
+            return
+        if self.current.turns[-1].role == "assistant":
+            self.current.turns.pop()
+            self.chat_view.remove_last()
+        if self.current.turns and self.current.turns[-1].role == "user":
+            self._ask()
+
+    @Slot(str)
+    def _on_tokens(self, text: str) -> None:
+        self._answer_text += text
+        self.chat_view.append_to_answer(text)
+
+    @Slot(object)
+    def _on_finished(self, stats: GenerationStats) -> None:
+        end = "stopped" if stats.stop_reason == "cancelled" else "finished"
+        self.current.turns.append(Turn("assistant", self._answer_text, stats, end))
+        note = self.tr(STOP_NOTES[stats.stop_reason]) if stats.stop_reason in STOP_NOTES else ""
+        self.chat_view.finish_answer(stats, note)
+        if stats.dropped_messages:
+            self.chat_view.add_message("notice", self.tr(
+                "%n older message(s) were left out so the conversation fits the model's context window.", "",
+                stats.dropped_messages))
+        self.speed_label.setText(self.tr("%1 tok/s · first token %2 ms")
+                                 .replace("%1", f"{stats.tokens_per_second:.1f}")
+                                 .replace("%2", f"{stats.time_to_first_token * 1000:.0f}"))
+        self.answerFinished.emit(stats)
+
+    @Slot(str)
+    def _on_generation_failed(self, message: str) -> None:
+        if self._answer_text:
+            self.current.turns.append(Turn("assistant", self._answer_text, None, "error"))
+            self.chat_view.finish_answer(None, self.tr("interrupted by an error"))
+        else:
+            self.chat_view.finish_answer(None)
+            self.chat_view.remove_last()
+        self.chat_view.add_message("error", message)
+        self._update_status()
+
+    @Slot(str)
+    def _on_engine_restarted(self, _reason: str) -> None:
+        self.statusBar().showMessage(self.tr("The engine was restarted."), 8000)
+        self._update_status()
+
+    @Slot(bool)
+    def _on_busy(self, busy: bool) -> None:
+        self.send_button.setText(self.tr("Stop") if busy else self.tr("Send"))
+        self.send_button.setAccessibleName(self.tr("Stop answer") if busy else self.tr("Send message"))
+
+    # -------------------------------------------------------------- lifetime
+    def start(self) -> None:
+        """Called once the window is shown: the model loads while the user looks at it."""
+        self.controller.warm_up()
+        QTimer.singleShot(0, lambda: self.load_model(self.default_model_path()))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self._state.setValue("window/geometry", self.saveGeometry())
+        self._state.sync()
+        super().closeEvent(event)

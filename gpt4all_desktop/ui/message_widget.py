@@ -1,0 +1,132 @@
+"""One message in the chat view: who said it, the rendered text, its actions and stats."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gpt4all_desktop.core.messages import GenerationStats
+from gpt4all_desktop.ui.markdown_render import code_blocks
+
+
+def format_stats(stats: GenerationStats) -> str:
+    parts = [f"{stats.generated_tokens} tokens"]
+    if stats.tokens_per_second:
+        parts.append(f"{stats.tokens_per_second:.1f} tok/s")
+    if stats.time_to_first_token:
+        parts.append(f"first token {stats.time_to_first_token * 1000:.0f} ms")
+    return " · ".join(parts)
+
+
+class MessageWidget(QFrame):
+    """Renders one message. Streaming answers call :meth:`set_text` per batch: only this widget re-renders."""
+
+    copyRequested = Signal(str)
+    regenerateRequested = Signal()
+    editRequested = Signal()
+
+    def __init__(self, role: str, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.role = role
+        self._text = ""
+        self.setObjectName(f"message_{role}")
+        self.setProperty("role", role)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(4)
+
+        header = QHBoxLayout()
+        self.author = QLabel(self)
+        self.author.setObjectName("author")
+        font = self.author.font()
+        font.setBold(True)
+        self.author.setFont(font)
+        header.addWidget(self.author)
+        header.addStretch(1)
+        self.copy_button = QToolButton(self)
+        self.copy_button.setAutoRaise(True)
+        self.copy_button.clicked.connect(lambda: self.copyRequested.emit(self._text))
+        header.addWidget(self.copy_button)
+        self.regenerate_button = QToolButton(self)
+        self.regenerate_button.setAutoRaise(True)
+        self.regenerate_button.clicked.connect(self.regenerateRequested)
+        self.regenerate_button.setVisible(False)
+        header.addWidget(self.regenerate_button)
+        layout.addLayout(header)
+
+        self.body = QLabel(self)
+        self.body.setObjectName("body")
+        self.body.setWordWrap(True)
+        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.body.setOpenExternalLinks(True)
+        self.body.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.body.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.body.customContextMenuRequested.connect(self._context_menu)
+        self.body.setTextFormat(Qt.TextFormat.PlainText if role == "user" else Qt.TextFormat.MarkdownText)
+        layout.addWidget(self.body)
+
+        self.footer = QLabel(self)
+        self.footer.setObjectName("footer")
+        self.footer.setVisible(False)
+        layout.addWidget(self.footer)
+        self.retranslate()
+        self.set_text(text)
+
+    def retranslate(self) -> None:
+        names = {"user": self.tr("You"), "assistant": self.tr("Assistant"), "system": self.tr("System"),
+                 "notice": self.tr("Notice"), "error": self.tr("Error")}
+        self.author.setText(names.get(self.role, self.role))
+        self.copy_button.setText(self.tr("Copy"))
+        self.copy_button.setToolTip(self.tr("Copy this message"))
+        self.copy_button.setAccessibleName(self.tr("Copy message"))
+        self.regenerate_button.setText(self.tr("Regenerate"))
+        self.regenerate_button.setToolTip(self.tr("Write this answer again"))
+        self.regenerate_button.setAccessibleName(self.tr("Regenerate answer"))
+
+    def text(self) -> str:
+        return self._text
+
+    def set_text(self, text: str) -> None:
+        self._text = text
+        self.body.setText(text)
+        self.body.setAccessibleName(text[:200])
+
+    def append_text(self, chunk: str) -> None:
+        self.set_text(self._text + chunk)
+
+    def set_stats(self, stats: GenerationStats | None, note: str = "") -> None:
+        parts = [format_stats(stats)] if stats is not None and stats.generated_tokens else []
+        if note:
+            parts.append(note)
+        self.footer.setText(" · ".join(parts))
+        self.footer.setVisible(bool(parts))
+
+    def set_regenerate_visible(self, visible: bool) -> None:
+        self.regenerate_button.setVisible(visible)
+
+    @Slot(object)
+    def _context_menu(self, pos: object) -> None:
+        menu = QMenu(self)
+        copy_all = QAction(self.tr("Copy message"), menu)
+        copy_all.triggered.connect(lambda: self.copyRequested.emit(self._text))
+        menu.addAction(copy_all)
+        if self.body.hasSelectedText():
+            sel = QAction(self.tr("Copy selection"), menu)
+            sel.triggered.connect(lambda: QGuiApplication.clipboard().setText(self.body.selectedText()))
+            menu.addAction(sel)
+        for i, block in enumerate(code_blocks(self._text), start=1):
+            act = QAction(self.tr("Copy code block %n", "", i), menu)
+            act.triggered.connect(lambda _=False, b=block: self.copyRequested.emit(b))
+            menu.addAction(act)
+        menu.exec(self.body.mapToGlobal(pos))  # type: ignore[arg-type]

@@ -1,0 +1,25 @@
+"""GUI fixtures: a real inference controller (engine process + worker QThread) that is always shut down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from gpt4all_desktop.core.paths import AppPaths
+from gpt4all_desktop.workers.inference_worker import InferenceController
+
+
+@pytest.fixture
+def controller(tmp_path: Path) -> Iterator[InferenceController]:
+    c = InferenceController(tmp_path / "engine.log", idle_timeout=60)
+    yield c
+    c.shutdown()
+    assert c._thread.isFinished(), "the inference thread must stop"
+    assert not c.worker.client.alive, "the engine process must stop"
+
+
+@pytest.fixture
+def paths() -> AppPaths:
+    return AppPaths.default().ensure()
