@@ -251,3 +251,36 @@ def test_locked_database_is_a_known_error(tmp_path: Path) -> None:
     finally:
         other.close()
         store.close()
+
+
+def test_two_processes_creating_the_database_at_once(tmp_path: Path) -> None:
+    """Two app instances starting together: one creates the schema, the other waits for it."""
+    import threading
+
+    path = tmp_path / "chats.sqlite3"
+    barrier = threading.Barrier(3)
+    failures: list[BaseException] = []
+
+    def start_app(title: str) -> None:
+        try:
+            barrier.wait(timeout=10)
+            store = ChatStore.open(path)
+            try:
+                store.create_chat(title)
+            finally:
+                store.close()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=start_app, args=(f"chat {i}",)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert failures == []
+    store = ChatStore.open(path)
+    try:
+        assert sorted(c.title for c in store.list_chats()) == ["chat 0", "chat 1", "chat 2"]
+        assert store.integrity_check() == "ok"
+    finally:
+        store.close()

@@ -113,8 +113,12 @@ class Database:
         # Table rebuilds need foreign keys off, and the pragma is ignored inside a transaction.
         self.execute("PRAGMA foreign_keys=OFF")
         try:
-            for step in range(version, target):
+            while True:
                 with self.transaction():
+                    # Re-read under the write lock: another process may have upgraded meanwhile.
+                    step = self.user_version
+                    if step >= target:
+                        break
                     migrations[step](self._conn)
                     problems = self._conn.execute("PRAGMA foreign_key_check").fetchall()
                     if problems:
@@ -239,8 +243,8 @@ def _connect(path: Path, busy_timeout_s: float, supported: int, quick_check: boo
             verdict = [str(r[0]) for r in conn.execute("PRAGMA quick_check").fetchall()]
             if verdict != ["ok"]:
                 raise _Corrupt("; ".join(verdict[:3]))
-        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-        if str(mode).lower() != "wal":
+        mode = _enable_wal(conn, busy_timeout_s)
+        if mode != "wal":
             log.warning("Chat database %s runs in %s mode instead of WAL", path, mode)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
@@ -253,6 +257,22 @@ def _connect(path: Path, busy_timeout_s: float, supported: int, quick_check: boo
         if errors.is_corruption(exc):
             raise _Corrupt(str(exc)) from exc
         raise errors.translate(exc, path) from exc
+
+
+def _enable_wal(conn: sqlite3.Connection, busy_timeout_s: float) -> str:
+    """Switch to WAL, waiting for other connections: SQLite answers "locked" to the switch at
+    once instead of calling its busy handler, e.g. while another process creates the file."""
+    deadline = time.monotonic() + busy_timeout_s
+    while True:
+        mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+        if mode == "wal":
+            return mode
+        try:
+            return str(conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]).lower()
+        except sqlite3.OperationalError as exc:
+            if errors.primary_code(exc) not in (5, 6) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _move_aside(path: Path) -> Path:
