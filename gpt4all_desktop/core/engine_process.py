@@ -9,9 +9,9 @@ answering, says which model did it and why that is likely, and starts a fresh on
 
 Wire format: tuples ``(kind, request_id, *payload)`` over a ``multiprocessing`` pipe. Token
 events are tiny tuples, so crossing the process boundary costs microseconds per token.
-Cancellation is a shared integer holding the highest cancelled request id; the child compares
-it between tokens, so Stop lands within one token and a late cancel can never hit a newer
-request.
+Cancellation is a small shared array of cancelled request ids that the child checks between
+tokens, so Stop lands within one token and cancelling one request never touches another
+(the window's and the API server's requests share one engine).
 """
 
 from __future__ import annotations
@@ -52,7 +52,10 @@ class EngineHung(EngineFailure):
 
 
 # ---------------------------------------------------------------- child side
-def engine_main(conn: multiprocessing.connection.Connection, cancel_value: Any, log_path: str) -> None:
+CANCEL_SLOTS = 64
+
+
+def engine_main(conn: multiprocessing.connection.Connection, cancelled_ids: Any, log_path: str) -> None:
     """Entry point of the engine process: serve requests until told to stop or the pipe closes."""
     _redirect_stderr(log_path)
     os.environ.setdefault("GGML_NO_BACKTRACE", "1")  # an abort should end fast, not attach gdb
@@ -95,7 +98,7 @@ def engine_main(conn: multiprocessing.connection.Connection, cancel_value: Any, 
                 send("loaded", rid, info)
             elif kind == "generate":
                 req: GenerateRequest = msg[2]
-                stats = engine.generate(req, lambda: cancel_value.value >= rid,
+                stats = engine.generate(req, lambda: rid in cancelled_ids[:],
                                         lambda text: send("token", rid, text))
                 send("done", rid, stats)
             elif kind == "unload":
@@ -161,7 +164,9 @@ class EngineClient:
         self._ctx = multiprocessing.get_context("spawn")
         self._proc: Any = None
         self._conn: multiprocessing.connection.Connection | None = None
-        self._cancel = self._ctx.Value("q", 0, lock=False)
+        self._cancelled = self._ctx.Array("q", CANCEL_SLOTS, lock=False)
+        self._cancel_pos = 0
+        self._cancel_lock = threading.Lock()
         self._next_id = 0
         self.model: ModelInfo | None = None
         self.restarts = 0
@@ -179,7 +184,7 @@ class EngineClient:
         if self.alive:
             return
         parent, child = self._ctx.Pipe(duplex=True)
-        self._proc = self._ctx.Process(target=engine_main, args=(child, self._cancel, str(self.log_path)),
+        self._proc = self._ctx.Process(target=engine_main, args=(child, self._cancelled, str(self.log_path)),
                                        name="gpt4all-engine", daemon=True)
         self._proc.start()
         child.close()
@@ -225,9 +230,12 @@ class EngineClient:
         return self._next_id
 
     def cancel(self, request_id: int) -> None:
-        """Stop ``request_id`` (and anything older) at the next token. Thread-safe."""
-        if request_id > self._cancel.value:
-            self._cancel.value = request_id
+        """Stop ``request_id`` at its next token (or before it starts). Thread-safe."""
+        with self._cancel_lock:
+            if request_id in self._cancelled[:]:
+                return
+            self._cancelled[self._cancel_pos % CANCEL_SLOTS] = request_id
+            self._cancel_pos += 1
 
     def load(self, req: LoadRequest, on_progress: Callable[[float], None] | None = None,
              request_id: int | None = None) -> ModelInfo:

@@ -69,6 +69,8 @@ class ModelInfo:
 class GenerateRequest:
     messages: tuple[ChatMessage, ...]
     sampling: SamplingParams = field(default_factory=SamplingParams)
+    # Which saved chat this continues; lets the engine keep or restore that chat's KV state.
+    conversation_id: str = ""
 
 
 @dataclass(frozen=True)

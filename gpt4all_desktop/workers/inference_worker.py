@@ -16,15 +16,27 @@ import logging
 import threading
 import time
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from gpt4all_desktop.core.engine_api import ChatEngine, is_remote, remote_engine_id
 from gpt4all_desktop.core.engine_process import DEFAULT_IDLE_TIMEOUT, EngineClient, EngineCrashed, EngineFailure, EngineHung
 from gpt4all_desktop.core.messages import GenerateRequest, GenerationStats, LoadRequest, ModelInfo
 
 log = logging.getLogger(__name__)
 
 BATCH_SECONDS = 0.04
+
+
+class TokenSink(Protocol):
+    """Where a non-GUI client (the local API server) receives one answer. Called on the worker thread."""
+
+    def on_token(self, text: str) -> None: ...
+
+    def on_done(self, stats: GenerationStats, model: ModelInfo | None) -> None: ...
+
+    def on_error(self, message: str) -> None: ...
 
 
 class InferenceWorker(QObject):
@@ -42,16 +54,45 @@ class InferenceWorker(QObject):
     def __init__(self, engine_log: Path, idle_timeout: float = DEFAULT_IDLE_TIMEOUT) -> None:
         super().__init__()
         self._client = EngineClient(engine_log, idle_timeout=idle_timeout)
-        self._last_request: LoadRequest | None = None
+        self._remote: dict[str, ChatEngine] = {}
+        self._active: ChatEngine = self._client
         self._lock = threading.Lock()
 
     # Thread-safe: called directly from the GUI thread while a request runs here.
     def cancel(self, request_id: int) -> None:
         self._client.cancel(request_id)
+        for engine in list(self._remote.values()):
+            engine.cancel(request_id)
 
     @property
     def client(self) -> EngineClient:
+        """The local llama.cpp engine process."""
         return self._client
+
+    @property
+    def active(self) -> ChatEngine:
+        """The engine of the loaded model (local or remote)."""
+        return self._active
+
+    def register_remote(self, engine_id: str, engine: ChatEngine) -> None:
+        """Make ``remote:<engine_id>/<model>`` paths load through ``engine``. Thread-safe enough:
+        called before such a load is queued."""
+        with self._lock:
+            self._remote[engine_id] = engine
+
+    def unregister_remote(self, engine_id: str) -> None:
+        with self._lock:
+            self._remote.pop(engine_id, None)
+
+    def _engine_for(self, model_path: str) -> ChatEngine:
+        if not is_remote(model_path):
+            return self._client
+        engine_id = remote_engine_id(model_path)
+        with self._lock:
+            engine = self._remote.get(engine_id)
+        if engine is None:
+            raise EngineFailure(f"The remote engine {engine_id!r} is not configured any more.")
+        return engine
 
     @Slot()
     def warm_up(self) -> None:
@@ -65,11 +106,14 @@ class InferenceWorker(QObject):
     @Slot(int, object)
     def load(self, request_id: int, request: LoadRequest) -> None:
         try:
-            info = self._client.load(request, lambda f: self.loadProgress.emit(request_id, f), request_id=request_id)
+            engine = self._engine_for(request.model_path)
+            if engine is not self._active and self._active.model is not None and self._active is not self._client:
+                self._active.model = None
+            self._active = engine
+            info = engine.load(request, lambda f: self.loadProgress.emit(request_id, f), request_id=request_id)
         except EngineFailure as exc:
             self._report(request_id, exc)
             return
-        self._last_request = request
         self.loadFinished.emit(request_id, info)
 
     @Slot(int, object)
@@ -91,7 +135,7 @@ class InferenceWorker(QObject):
                 self.promptProgress.emit(request_id, fraction)
 
         try:
-            stats = self._client.generate(request, on_token, request_id=request_id, on_progress=on_progress)
+            stats = self._active.generate(request, on_token, request_id=request_id, on_progress=on_progress)
         except EngineFailure as exc:
             if buffer:
                 self.tokens.emit(request_id, "".join(buffer))
@@ -101,9 +145,31 @@ class InferenceWorker(QObject):
             self.tokens.emit(request_id, "".join(buffer))
         self.generationFinished.emit(request_id, stats)
 
+    @Slot(int, object, object)
+    def generate_to_sink(self, request_id: int, request: GenerateRequest, sink: TokenSink) -> None:
+        """Answer for a non-GUI client. Queued behind the window's requests on this same thread,
+        so the app never loads a second copy of the model."""
+        try:
+            stats = self._active.generate(request, sink.on_token, request_id=request_id)
+        except EngineFailure as exc:
+            sink.on_error(str(exc))
+            if isinstance(exc, (EngineCrashed, EngineHung)):
+                self._report(request_id, exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - a client's failure must not kill the worker
+            log.exception("server request failed")
+            sink.on_error(f"The engine failed: {exc}")
+            return
+        sink.on_done(stats, self._active.model)
+
     @Slot()
     def shutdown(self) -> None:
         self._client.stop()
+        for engine in list(self._remote.values()):
+            try:
+                engine.stop()
+            except Exception as exc:  # noqa: BLE001
+                log.warning("remote engine stop failed: %s", exc)
         self.stopped.emit()
 
     def _report(self, request_id: int, exc: EngineFailure) -> None:
@@ -137,6 +203,7 @@ class InferenceController(QObject):
 
     _loadRequested = Signal(int, object)
     _generateRequested = Signal(int, object)
+    _sinkRequested = Signal(int, object, object)
     _shutdownRequested = Signal()
     _warmUpRequested = Signal()
 
@@ -149,6 +216,7 @@ class InferenceController(QObject):
         self.worker.moveToThread(self._thread)
         self._loadRequested.connect(self.worker.load)
         self._generateRequested.connect(self.worker.generate)
+        self._sinkRequested.connect(self.worker.generate_to_sink)
         self._shutdownRequested.connect(self.worker.shutdown)
         self._warmUpRequested.connect(self.worker.warm_up)
         self.worker.loadProgress.connect(self._on_load_progress)
@@ -159,6 +227,7 @@ class InferenceController(QObject):
         self.worker.failed.connect(self._on_failed)
         self.worker.engineRestarted.connect(self.engineRestarted)
         self._thread.start()
+        self._id_lock = threading.Lock()
         self._next_id = 0
         self._load_id = 0
         self._gen_id = 0
@@ -167,8 +236,9 @@ class InferenceController(QObject):
         self._closed = False
 
     def _new_id(self) -> int:
-        self._next_id += 1
-        return self._next_id
+        with self._id_lock:
+            self._next_id += 1
+            return self._next_id
 
     @property
     def generating(self) -> bool:
@@ -192,6 +262,20 @@ class InferenceController(QObject):
         self._generateRequested.emit(self._gen_id, request)
         self.busyChanged.emit(True)
         return self._gen_id
+
+    def submit_to_sink(self, request: GenerateRequest, sink: TokenSink) -> int:
+        """Queue an answer for a non-GUI client (thread-safe: emitting a queued signal is).
+
+        Returns the request id, which ``cancel`` takes to stop it."""
+        with self._id_lock:
+            self._next_id += 1
+            rid = self._next_id
+        self._sinkRequested.emit(rid, request, sink)
+        return rid
+
+    def cancel(self, request_id: int) -> None:
+        """Stop one request by id (thread-safe)."""
+        self.worker.cancel(request_id)
 
     def stop(self) -> None:
         """Stop the current answer at the next token; its final stats still arrive."""
