@@ -182,7 +182,7 @@ class HistorySidebar(QWidget):
         self.undo_timer = QTimer(self)
         self.undo_timer.setSingleShot(True)
         self.undo_timer.setInterval(UNDO_TIMEOUT_MS)
-        self.undo_timer.timeout.connect(self._hide_undo)
+        self.undo_timer.timeout.connect(self._expire_undo)
 
     # ------------------------------------------------------------ public API
     @Slot()
@@ -209,6 +209,7 @@ class HistorySidebar(QWidget):
         title = summary.title if summary and summary.title else self.tr("New chat")
 
         def done(_: object) -> None:
+            self._expire_undo()  # one undo at a time: the previous deletion becomes final
             self._undo_chat = chat_id
             self.undo_label.setText(self.tr("Deleted “%1”.").replace("%1", title))
             self.undo_bar.show()
@@ -327,6 +328,13 @@ class HistorySidebar(QWidget):
             self.deleteChat(chat.id)
 
     @Slot()
+    def _expire_undo(self) -> None:
+        """The undo offer ended: erase the deleted chat for good."""
+        chat_id = self._undo_chat
+        self._hide_undo()
+        if chat_id is not None:
+            self._storage.call(lambda store: store.purge_deleted(chat_id=chat_id), None, self._report)
+
     def _hide_undo(self) -> None:
         self.undo_timer.stop()
         self.undo_bar.hide()

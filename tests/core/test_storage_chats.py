@@ -177,6 +177,32 @@ def test_delete_is_undoable_until_purged(store: ChatStore) -> None:
     assert store.db.query_one("SELECT count(*) FROM messages")[0] == 0
 
 
+def test_chats_deleted_long_ago_are_erased_on_open(tmp_path: Path) -> None:
+    from gpt4all_desktop.core.storage.chats import PURGE_AFTER_MS
+
+    path = tmp_path / "chats.sqlite3"
+    first = ChatStore.open(path)
+    keep, old, fresh = first.create_chat("keep"), first.create_chat("old"), first.create_chat("fresh")
+    first.add_user_message(old, "private words")
+    first.delete_chat(old)
+    first.delete_chat(fresh)  # another instance may still offer undo for this one
+    first.db.execute("UPDATE chats SET deleted_at = deleted_at - ? WHERE id = ?", (PURGE_AFTER_MS + 1, old))
+    first.close()
+    second = ChatStore.open(path)
+    try:
+        assert second.purged_chats == 1
+        assert [c.id for c in second.list_chats()] == [keep]
+        with pytest.raises(ChatNotFoundError):
+            second.restore_chat(old)
+        assert second.db.query_one("SELECT count(*) FROM message_fts WHERE message_fts MATCH 'private'")[0] == 0
+        second.restore_chat(fresh)
+        assert second.purge_deleted(chat_id=keep) == 0  # never erases a chat that is not deleted
+        second.delete_chat(fresh)
+        assert second.purge_deleted(chat_id=fresh) == 1
+    finally:
+        second.close()
+
+
 def test_list_is_newest_first_and_grouped_by_day(store: ChatStore) -> None:
     now = dt.datetime(2025, 3, 10, 15, 0, tzinfo=dt.timezone.utc)
     day_ms = 86_400_000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,6 +75,10 @@ def _click(qtbot: QtBot, view, index: QModelIndex) -> None:
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center())
 
 
+def _wait_idle(qtbot: QtBot, storage: StorageClient) -> None:
+    qtbot.waitUntil(lambda: storage.pending == 0, timeout=5000)
+
+
 def _type(widget: QWidget, text: str) -> None:
     """Key events carrying Hangul text (QTest.keyClicks only handles Latin-1)."""
     for char in text:
@@ -82,11 +87,11 @@ def _type(widget: QWidget, text: str) -> None:
 
 
 def _read(db_path: Path, sql: str, params: tuple = ()) -> list:
-    store = ChatStore.open(db_path, quick_check=False)
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
-        return [tuple(r) for r in store.db.query(sql, params)]
+        return [tuple(r) for r in conn.execute(sql, params)]
     finally:
-        store.close()
+        conn.close()
 
 
 def test_groups_newest_first_and_click_selects(qtbot: QtBot, storage: StorageClient, db_path: Path) -> None:
@@ -146,6 +151,24 @@ def test_delete_then_undo(qtbot: QtBot, storage: StorageClient, db_path: Path) -
     assert _read(db_path, "SELECT deleted_at FROM chats WHERE id = ?", (target,)) == [(None,)]
 
 
+def test_undo_offer_ending_erases_the_chat(qtbot: QtBot, storage: StorageClient, db_path: Path) -> None:
+    ids = _populate(db_path)
+    sidebar = _sidebar(qtbot, storage)
+    first, second = ids["Old recipes"], ids["Python tips"]
+    with qtbot.waitSignal(sidebar.chatDeleted, timeout=5000):
+        sidebar.deleteChat(first)
+    with qtbot.waitSignal(sidebar.chatDeleted, timeout=5000):
+        sidebar.deleteChat(second)  # the first deletion becomes final
+    assert "Python tips" in sidebar.undo_label.text()
+    _wait_idle(qtbot, storage)
+    assert _read(db_path, "SELECT count(*) FROM chats WHERE id = ?", (first,)) == [(0,)]
+    sidebar.undo_timer.start(1)
+    qtbot.waitUntil(lambda: not sidebar.undo_bar.isVisible(), timeout=3000)
+    _wait_idle(qtbot, storage)
+    assert _read(db_path, "SELECT count(*) FROM chats WHERE id = ?", (second,)) == [(0,)]
+    assert _read(db_path, "SELECT title FROM chats") == [("서울 여행 계획",)]
+
+
 def test_korean_search_highlights_and_opens_the_message(qtbot: QtBot, storage: StorageClient, db_path: Path) -> None:
     ids = _populate(db_path)
     sidebar = _sidebar(qtbot, storage)
@@ -156,6 +179,8 @@ def test_korean_search_highlights_and_opens_the_message(qtbot: QtBot, storage: S
     hit = sidebar.results_model.index(0, 0)
     assert "<b>한옥</b>마을은" in hit.data(SNIPPET_HTML_ROLE)
     assert "서울 여행 계획" in hit.data(SNIPPET_HTML_ROLE)
+    assert not sidebar.results_view.viewport().grab().isNull()  # paints through the delegate
+    assert sidebar.results_view.sizeHintForRow(0) > sidebar.chat_view.sizeHintForRow(1)  # two lines
     with qtbot.waitSignal(sidebar.messageSelected, timeout=2000) as selected:
         _click(qtbot, sidebar.results_view, hit)
     assert selected.args == [ids["서울 여행 계획"], ids["hangul_question"]]
@@ -235,8 +260,6 @@ def test_five_thousand_chats_are_rows_not_widgets(qtbot: QtBot, storage: Storage
 def test_unavailable_history_reports_instead_of_crashing(qtbot: QtBot, tmp_path: Path) -> None:
     path = tmp_path / "chats.sqlite3"
     ChatStore.open(path).close()
-    import sqlite3
-
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA journal_mode=DELETE")
         conn.execute("PRAGMA user_version = 999")

@@ -45,6 +45,9 @@ from gpt4all_desktop.core.storage.titles import auto_title
 
 log = logging.getLogger(__name__)
 
+PURGE_AFTER_MS = 60 * 60 * 1000
+"""Soft-deleted chats older than this are erased when the history is opened."""
+
 _UNSET: Any = object()
 _ACTIVE_LEAF: Any = object()
 
@@ -89,11 +92,15 @@ class ChatStore:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.recovered_answers = 0
+        self.purged_chats = 0
 
     @classmethod
     def open(cls, path: Path | None = None, *, busy_timeout_s: float = 5.0, quick_check: bool = True) -> "ChatStore":
-        """Open the history (default: ``AppPaths.default().database_path``) and recover answers
-        that were still streaming when the app last stopped.
+        """Open the history (default: ``AppPaths.default().database_path``), recover answers
+        that were still streaming when the app last stopped, and erase chats deleted more than
+        :data:`PURGE_AFTER_MS` ago (the sidebar erases a chat when its undo offer ends; this catches
+        chats whose offer was cut short by a quit or a crash, while leaving another running
+        instance's fresh deletions undoable).
 
         Raises :class:`~.errors.KnownStorageError` subclasses for conditions the user must hear
         about; check :attr:`report` for a damaged file that was moved aside.
@@ -102,6 +109,7 @@ class ChatStore:
         db = Database.open(path, MIGRATIONS, busy_timeout_s=busy_timeout_s, quick_check=quick_check)
         store = cls(db)
         store.recovered_answers = store.recover_interrupted()
+        store.purged_chats = store.purge_deleted(now_ms() - PURGE_AFTER_MS)
         return store
 
     @property
@@ -214,12 +222,15 @@ class ChatStore:
             self._require_chat(chat_id)
             self.db.execute("UPDATE chats SET deleted_at = NULL WHERE id = ?", (chat_id,))
 
-    def purge_deleted(self, deleted_before_ms: int | None = None) -> int:
-        """Erase chats deleted before the given time (default: all deleted chats)."""
+    def purge_deleted(self, deleted_before_ms: int | None = None, chat_id: int | None = None) -> int:
+        """Erase deleted chats for good: those deleted before the given time (default: all), or
+        only ``chat_id`` (when its undo offer ends). Chats that are not deleted are never touched."""
         limit = now_ms() + 1 if deleted_before_ms is None else deleted_before_ms
         with self.db.transaction():
             return self.db.execute(
-                "DELETE FROM chats WHERE deleted_at IS NOT NULL AND deleted_at < ?", (limit,)
+                """DELETE FROM chats WHERE deleted_at IS NOT NULL AND deleted_at < ?
+                   AND (? IS NULL OR id = ?)""",
+                (limit, chat_id, chat_id),
             ).rowcount
 
     # --------------------------------------------------------------- messages
