@@ -122,6 +122,11 @@ def test_regenerate_and_edit_create_branches(store: ChatStore) -> None:
     assert [m.content for m in store.active_path(chat)][-1] == "second answer v1"
     assert store.chat(chat).active_leaf_id == a2
     assert len(store.all_messages(chat)) == 7
+    shown = [m.id for m in store.active_path(chat)]
+    assert store.branches(shown) == {m: store.siblings(m) for m in shown}
+    assert store.branches([q1b])[q1b].sibling_ids == (q1, q1b)
+    with pytest.raises(ChatNotFoundError):
+        store.branches([9999])
     with pytest.raises(ValueError):
         store.edit_user_message(a1, "answers cannot be edited")
 

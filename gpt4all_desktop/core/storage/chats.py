@@ -349,6 +349,32 @@ class ChatStore:
         )
         return BranchInfo(message_id, ids.index(message_id) + 1, len(ids), ids)
 
+    def branches(self, message_ids: list[int]) -> dict[int, BranchInfo]:
+        """:meth:`siblings` for many messages at once (a screenful of the chat view), keyed by id."""
+        if not message_ids:
+            return {}
+        marks = ",".join("?" * len(message_ids))
+        rows = self.db.query(
+            f"""SELECT s.id, s.chat_id, s.parent_id FROM messages s
+                JOIN (SELECT DISTINCT chat_id, parent_id FROM messages WHERE id IN ({marks})) m
+                  ON s.chat_id = m.chat_id AND s.parent_id IS m.parent_id
+                ORDER BY s.id""",
+            list(message_ids),
+        )
+        families: dict[tuple[int, int | None], list[int]] = {}
+        family_of: dict[int, tuple[int, int | None]] = {}
+        for row in rows:
+            key = (row["chat_id"], row["parent_id"])
+            families.setdefault(key, []).append(row["id"])
+            family_of[row["id"]] = key
+        result: dict[int, BranchInfo] = {}
+        for message_id in message_ids:
+            if message_id not in family_of:
+                raise ChatNotFoundError(f"no message {message_id}")
+            ids = tuple(families[family_of[message_id]])
+            result[message_id] = BranchInfo(message_id, ids.index(message_id) + 1, len(ids), ids)
+        return result
+
     def switch_branch(self, message_id: int) -> int:
         """Show the branch through ``message_id`` (e.g. a sibling picked with the arrows, or a
         search hit). Below it, the newest version at each step is followed. Returns the new leaf."""
