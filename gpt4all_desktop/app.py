@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from gpt4all_desktop import APP_ID, APP_NAME, ORG_NAME, __version__
 from gpt4all_desktop.core.paths import AppPaths
@@ -42,14 +43,24 @@ def run_gui(argv: list[str], model: str | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     ctx = AppContext.create()
+    from gpt4all_desktop.core.settings_store import SettingsStore  # noqa: PLC0415
+    from gpt4all_desktop.ui.appearance import Appearance  # noqa: PLC0415
+
+    settings = SettingsStore.open(ctx.paths.settings_path)
+    appearance = Appearance(app)
+    startup_messages = list(settings.messages) + appearance.apply(settings.values(), force=True)
+    models_dir = Path(settings.get("models_folder") or ctx.paths.models_dir)
 
     def report(text: str) -> None:
         QMessageBox.critical(None, APP_NAME, f"Something went wrong: {text}\n\nDetails are in the log: {ctx.paths.log_file}")
 
     install_excepthooks(report)
     controller = InferenceController(ctx.engine_log)
-    window = MainWindow(controller, ctx.paths.models_dir, ctx.paths.config_dir / "window.ini")
+    window = MainWindow(controller, models_dir, ctx.paths.config_dir / "window.ini",
+                        settings=settings, appearance=appearance, log_dir=ctx.paths.log_dir)
     window.show()
+    for message in startup_messages:
+        window.chat_view.add_message("notice", message)
     if model:
         window._state.setValue("model/last", model)
     window.start()

@@ -17,6 +17,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "resources" / "screenshots" / "main_window.png"))
     parser.add_argument("--message", action="append", default=None)
+    parser.add_argument("--theme", default="light", choices=["light", "dark", "system"])
+    parser.add_argument("--language", default="en", choices=["en", "ko", "system"])
     args = parser.parse_args()
     os.environ.setdefault("GPT4ALL_DESKTOP_HOME", tempfile.mkdtemp(prefix="gpt4all-shot-"))
 
@@ -28,11 +30,19 @@ def main() -> int:
     from gpt4all_desktop.ui.main_window import MainWindow
     from gpt4all_desktop.workers.inference_worker import InferenceController
 
+    from gpt4all_desktop.core.settings_store import SettingsStore
+    from gpt4all_desktop.ui.appearance import Appearance
+
     app = QApplication(sys.argv[:1])
     ctx = AppContext.create()
+    settings = SettingsStore.open(ctx.paths.settings_path)
+    settings.update({"theme": args.theme, "language": args.language})
+    appearance = Appearance(app)
+    appearance.apply(settings.values(), force=True)
     controller = InferenceController(ctx.engine_log)
     window = MainWindow(controller, ctx.paths.models_dir, ctx.paths.config_dir / "window.ini",
-                        sampling=SamplingParams(temperature=0.2, max_tokens=120, seed=4))
+                        sampling=SamplingParams(temperature=0.2, max_tokens=120, seed=4),
+                        settings=settings, appearance=appearance)
     window.resize(1100, 720)
     window.show()
     window.start()

@@ -22,7 +22,7 @@ class Composer(QPlainTextEdit):
         self.setObjectName("composer")
         self.setTabChangesFocus(True)
         self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, True)
-        self.setMaximumHeight(160)
+        self.setMaximumHeight(120)
         self.setMinimumHeight(56)
         self.retranslate()
 

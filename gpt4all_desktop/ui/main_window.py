@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
+    QMessageBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
 from gpt4all_desktop import APP_NAME
 from gpt4all_desktop.core.conversation import Conversation, Turn
 from gpt4all_desktop.core.messages import GenerateRequest, GenerationStats, LoadRequest, ModelInfo, SamplingParams
+from gpt4all_desktop.core.settings_apply import LOAD_FIELDS, load_request_from, sampling_from, system_prompt_from
+from gpt4all_desktop.core.settings_store import SettingsStore
 from gpt4all_desktop.core.starter_model import STARTER_NAME, find_models, starter_model_path
 from gpt4all_desktop.ui.chat_view import ChatView, DisplayMessage
 from gpt4all_desktop.ui.composer import MAX_MESSAGE_CHARS, Composer
@@ -40,18 +43,26 @@ class MainWindow(QMainWindow):
 
     answerFinished = Signal(object)  # GenerationStats, after the view is updated
 
+    settingsApplied = Signal(dict)  # the changed values, after they were saved and applied
+
     def __init__(self, controller: InferenceController, models_dir: Path, state_file: Path,
-                 sampling: SamplingParams | None = None, load_request: LoadRequest | None = None) -> None:
+                 sampling: SamplingParams | None = None, load_request: LoadRequest | None = None,
+                 settings: SettingsStore | None = None, appearance: object | None = None,
+                 log_dir: Path | None = None) -> None:
         super().__init__()
         self.controller = controller
         self.models_dir = models_dir
-        self.sampling = sampling or SamplingParams()
-        self.load_template = load_request or LoadRequest(model_path="")
+        self.settings = settings
+        self.appearance = appearance
+        self.log_dir = log_dir
+        self._sampling_override = sampling
+        self.load_template = load_request
         self._state = QSettings(str(state_file), QSettings.Format.IniFormat)
         self.conversations: list[Conversation] = []
         self.current = Conversation()
         self._answer_text = ""
         self._build()
+        self._build_menus()
         self._connect()
         self.retranslate()
         self._new_chat()
@@ -61,6 +72,95 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1100, 720)
+
+    # --------------------------------------------------------------- settings
+    def resolved_settings(self, model_path: str | None = None) -> dict:
+        """Effective settings for the current (or given) model: chat > model > application."""
+        if self.settings is None:
+            return {}
+        path = model_path if model_path is not None else (self.controller.model.path if self.controller.model else None)
+        return self.settings.resolved(path)
+
+    @property
+    def sampling(self) -> SamplingParams:
+        if self._sampling_override is not None:
+            return self._sampling_override
+        return sampling_from(self.resolved_settings()) if self.settings else SamplingParams()
+
+    @sampling.setter
+    def sampling(self, value: SamplingParams) -> None:
+        self._sampling_override = value
+
+    @Slot()
+    def open_settings(self) -> None:
+        if self.settings is None:
+            return
+        from gpt4all_desktop.ui.settings_dialog import SettingsDialog  # noqa: PLC0415 - opened rarely
+
+        dialog = SettingsDialog(self.settings.values(), self)
+        dialog.settingsChanged.connect(self.apply_settings)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    @Slot(dict)
+    def apply_settings(self, changed: dict) -> None:
+        """Save changed settings, apply appearance live, reload the model when it must."""
+        if self.settings is None or not changed:
+            return
+        applied = self.settings.update(changed)
+        problem = self.settings.save()
+        if problem:
+            self.chat_view.add_message("error", problem)
+        if self.appearance is not None:
+            for message in self.appearance.apply(self.settings.values()):  # type: ignore[attr-defined]
+                self.statusBar().showMessage(message, 10000)
+        if "models_folder" in applied and applied["models_folder"]:
+            self.models_dir = Path(applied["models_folder"])
+            self.refresh_models()
+        if any(name in LOAD_FIELDS for name in applied) and self.controller.model is not None:
+            self.statusBar().showMessage(self.tr("Reloading the model with the new settings…"), 5000)
+            self.load_model(self.controller.model.path)
+        self.settingsApplied.emit(applied)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.chat_menu = bar.addMenu("")
+        self.help_menu = bar.addMenu("")
+        self.settings_action = QAction(self)
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        if self.settings_action.shortcut().isEmpty():
+            self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.triggered.connect(self.open_settings)
+        self.logs_action = QAction(self)
+        self.logs_action.triggered.connect(self._open_logs)
+        self.quit_action = QAction(self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.about_action = QAction(self)
+        self.about_action.triggered.connect(self._about)
+        self.file_menu.addActions([self.new_chat_action, self.settings_action])
+        self.file_menu.addSeparator()
+        self.file_menu.addActions([self.logs_action, self.quit_action])
+        self.chat_menu.addActions([self.stop_action, self.regenerate_action, self.focus_action])
+        self.help_menu.addAction(self.about_action)
+
+    @Slot()
+    def _open_logs(self) -> None:
+        if self.log_dir is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.log_dir)))
+
+    @Slot()
+    def _about(self) -> None:
+        from gpt4all_desktop import __version__  # noqa: PLC0415
+
+        QMessageBox.about(self, APP_NAME, self.tr("%1 %2\nChat privately with a local language model.")
+                          .replace("%1", APP_NAME).replace("%2", __version__))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     # ------------------------------------------------------------------ build
     def _build(self) -> None:
@@ -159,6 +259,14 @@ class MainWindow(QMainWindow):
         self.stop_action.setText(self.tr("Stop"))
         self.regenerate_action.setText(self.tr("Regenerate"))
         self.focus_action.setText(self.tr("Focus message box"))
+        if hasattr(self, "file_menu"):
+            self.file_menu.setTitle(self.tr("&File"))
+            self.chat_menu.setTitle(self.tr("&Chat"))
+            self.help_menu.setTitle(self.tr("&Help"))
+            self.settings_action.setText(self.tr("Settings…"))
+            self.logs_action.setText(self.tr("Open log folder"))
+            self.quit_action.setText(self.tr("Quit"))
+            self.about_action.setText(self.tr("About"))
         self._on_busy(self.controller.generating)
         self.chat_view.retranslate()
         self.composer.retranslate()
@@ -190,12 +298,17 @@ class MainWindow(QMainWindow):
         self.load_progress.setValue(0)
         self.load_progress.setVisible(True)
         self.model_label.setText(self.tr("Loading %1…").replace("%1", Path(path).name))
-        req = LoadRequest(path, self.load_template.context_length, self.load_template.threads,
-                          self.load_template.gpu_layers, self.load_template.device,
-                          self.load_template.chat_template_override)
+        if self.load_template is not None:
+            t = self.load_template
+            req = LoadRequest(path, t.context_length, t.threads, t.gpu_layers, t.device, t.chat_template_override)
+        else:
+            req = load_request_from(self.resolved_settings(path), path)
         self.controller.load(req)
 
     def default_model_path(self) -> str:
+        chosen = str(self.settings.get("default_model") or "") if self.settings else ""
+        if chosen and Path(chosen).is_file():
+            return chosen
         last = self._state.value("model/last", "")
         if isinstance(last, str) and last and Path(last).is_file():
             return last
@@ -249,7 +362,7 @@ class MainWindow(QMainWindow):
         if self.current.turns or not self.conversations:
             if self.controller.generating:
                 self.controller.stop()
-            self.current = Conversation()
+            self.current = Conversation(system_prompt=system_prompt_from(self.resolved_settings()))
             self.conversations.insert(0, self.current)
             item = QListWidgetItem(self.tr("New chat"))
             item.setData(Qt.ItemDataRole.UserRole, self.current.local_id)

@@ -41,6 +41,7 @@ class MessageWidget(QFrame):
         self._text = ""
         self.setObjectName(f"message_{role}")
         self.setProperty("role", role)
+        self.setProperty("bubble", "user" if role == "user" else "assistant")
         self.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
@@ -74,10 +75,15 @@ class MessageWidget(QFrame):
         self.body.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.body.customContextMenuRequested.connect(self._context_menu)
         self.body.setTextFormat(Qt.TextFormat.PlainText if role == "user" else Qt.TextFormat.MarkdownText)
+        if role == "error":
+            self.body.setProperty("problem", True)
+        elif role == "notice":
+            self.body.setProperty("muted", True)
         layout.addWidget(self.body)
 
         self.footer = QLabel(self)
         self.footer.setObjectName("footer")
+        self.footer.setProperty("muted", True)
         self.footer.setVisible(False)
         layout.addWidget(self.footer)
         self.retranslate()
