@@ -94,3 +94,16 @@ def test_abort_while_answering_is_survived(client: EngineClient) -> None:
     with pytest.raises(EngineCrashed, match="SIGABRT"):
         client.request("crash_for_test", "never")
     chats_fine(client)
+
+
+def test_model_that_aborts_only_when_answering(client: EngineClient, tmp_path: Path) -> None:
+    bad = with_metadata(starter(), tmp_path / "nan-eps.gguf", "llama.attention.layer_norm_rms_epsilon", float("nan"))
+    info = client.load(LoadRequest(str(bad), context_length=512))  # loads fine...
+    assert info.name
+    with pytest.raises(EngineCrashed) as err:  # ...and aborts at its first reply
+        client.generate(GenerateRequest((ChatMessage("user", "Hi"),), SamplingParams(max_tokens=8)), lambda t: None)
+    message = str(err.value)
+    assert "crashed while answering nan-eps.gguf" in message
+    assert "eps" in message
+    assert client.model is None
+    chats_fine(client)
