@@ -1,0 +1,748 @@
+"""A chat engine served by an OpenAI-compatible server (llama.cpp's server, vLLM, Ollama, LM Studio, a hosted API).
+
+:class:`RemoteEngine` implements :class:`~gpt4all_desktop.core.engine_api.ChatEngine` over
+``GET /v1/models`` and ``POST /v1/chat/completions`` with server-sent events, so the chat view,
+history and benchmarks treat a remote model like a local one.
+
+HTTP goes through the standard library's :mod:`http.client` on purpose: we own the socket, so
+
+* Stop closes the stream at once, from any thread (``shutdown`` on the socket wakes the reading
+  thread even while it waits for the server's first byte);
+* the three timeouts are exact: connecting, waiting for the first token (a big model on a busy
+  server may read a long prompt for minutes) and silence between tokens, each as a deadline on
+  real content, so keep-alive pings cannot hold a stuck answer open forever.
+
+TLS verification is always on. A server with a self-signed certificate is trusted by naming its
+certificate file (``trusted_cert``), which is added to the system's roots for that engine only.
+Environment proxies are not used: remote engines are usually on the same network.
+
+Every failure is an :class:`RemoteFailure` (an ``EngineFailure``) whose ``str()`` tells the user
+what happened and what to do; failures during an answer carry the text received so far in
+``partial_text`` so the app keeps it (marked as incomplete).
+"""
+
+from __future__ import annotations
+
+import http.client
+import itertools
+import json
+import logging
+import socket
+import ssl
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any, Callable
+from urllib.parse import urlsplit, urlunsplit
+
+from gpt4all_desktop.core.engine_api import REMOTE_PREFIX
+from gpt4all_desktop.core.engine_process import EngineFailure
+from gpt4all_desktop.core.messages import GenerateRequest, GenerationStats, LoadRequest, ModelInfo
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_FIRST_TOKEN_TIMEOUT = 300.0
+DEFAULT_CHUNK_TIMEOUT = 60.0
+MAX_LINE = 4 * 1024 * 1024  # one SSE line; a whole non-streamed reply fits many times over
+MAX_ERROR_BODY = 64 * 1024
+USER_AGENT = "gpt4all-desktop"
+
+
+# ------------------------------------------------------------------ failures
+class RemoteFailure(EngineFailure):
+    """A remote request failed. ``partial_text`` is what the answer had reached, if it had started."""
+
+    def __init__(self, message: str, partial_text: str = "") -> None:
+        super().__init__(message)
+        self.partial_text = partial_text
+
+
+class RemoteUnreachable(RemoteFailure):
+    """No connection: wrong host or port, server down, DNS or network trouble."""
+
+
+class RemoteTimeout(RemoteFailure):
+    """The server did not answer (connect, first token or next token) within its timeout."""
+
+
+class RemoteTLSError(RemoteFailure):
+    """The TLS handshake failed, usually an unverifiable (self-signed or expired) certificate."""
+
+
+class RemoteAuthError(RemoteFailure):
+    """401/403: the API key is missing, wrong or lacks access."""
+
+
+class RemoteModelGone(RemoteFailure):
+    """404: the model (or the API path) is not on the server."""
+
+
+class RemoteRateLimited(RemoteFailure):
+    """429: too many requests. ``retry_after`` is the server's advice in seconds, when it gave one."""
+
+    def __init__(self, message: str, retry_after: float | None, partial_text: str = "") -> None:
+        super().__init__(message, partial_text)
+        self.retry_after = retry_after
+
+
+class RemoteServerError(RemoteFailure):
+    """The server answered with an error status (5xx, or a 4xx other than the ones above)."""
+
+    def __init__(self, message: str, status: int, partial_text: str = "") -> None:
+        super().__init__(message, partial_text)
+        self.status = status
+
+
+class RemoteBadResponse(RemoteFailure):
+    """The server's reply is not the OpenAI format (malformed JSON, missing fields)."""
+
+
+class RemoteStreamCut(RemoteFailure):
+    """The connection ended in the middle of an answer; ``partial_text`` holds what arrived."""
+
+
+# ----------------------------------------------------------------- endpoint
+def normalize_base_url(url: str) -> str:
+    """``http://host:8080`` -> ``http://host:8080/v1``; a URL with a path is kept as given.
+
+    Raises ``ValueError`` with a user-facing message for anything that is not an http(s) URL."""
+    text = (url or "").strip()
+    if not text:
+        raise ValueError("Enter the server's address, for example http://192.168.1.20:8080/v1.")
+    if "://" not in text:
+        text = "http://" + text
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ValueError(f"The address must start with http:// or https:// (got {parts.scheme}://).")
+    try:
+        _ = parts.port
+    except ValueError:
+        raise ValueError("The port in the address is not a number between 1 and 65535.") from None
+    if not parts.hostname:
+        raise ValueError("The address has no host name.")
+    if parts.query or parts.fragment:
+        raise ValueError("The address must not contain ? or #.")
+    path = parts.path.rstrip("/")
+    if not path:
+        path = "/v1"
+    return urlunsplit((parts.scheme.lower(), parts.netloc, path, "", ""))
+
+
+def ssl_context(trusted_cert: str = "") -> ssl.SSLContext:
+    """System roots plus, when given, one trusted certificate file (PEM). Hostnames are checked."""
+    ctx = ssl.create_default_context()
+    if trusted_cert:
+        try:
+            ctx.load_verify_locations(cafile=trusted_cert)
+        except (OSError, ssl.SSLError) as exc:
+            raise RemoteTLSError(f"The trusted certificate file {trusted_cert} cannot be used: "
+                                 f"{getattr(exc, 'strerror', None) or exc}. Choose a PEM certificate file.") from None
+    return ctx
+
+
+@dataclass(frozen=True)
+class RemoteEndpoint:
+    """Where a remote engine is and how to reach it. The key never appears in ``repr``."""
+
+    base_url: str
+    api_key: str = field(default="", repr=False)
+    trusted_cert: str = ""
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    first_token_timeout: float = DEFAULT_FIRST_TOKEN_TIMEOUT
+    chunk_timeout: float = DEFAULT_CHUNK_TIMEOUT
+
+    @property
+    def host(self) -> str:
+        """``host:port`` as the user typed it, for labels and messages."""
+        return urlsplit(self.base_url).netloc
+
+
+@dataclass(frozen=True)
+class RemoteModel:
+    """One entry of ``GET /v1/models``."""
+
+    id: str
+    context_length: int = 0  # 0: the server did not say
+    owned_by: str = ""
+
+    @property
+    def display_name(self) -> str:
+        """Servers started with a file path list the path as the id; show the file name instead."""
+        ident = self.id
+        if ident.lower().endswith(".gguf") or ident.startswith(("/", "./", "../")) or "\\" in ident:
+            ident = ident.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+            ident = ident[:-5] if ident.lower().endswith(".gguf") else ident
+        return ident or self.id
+
+
+def remote_model_path(engine_id: str, model_id: str) -> str:
+    """The ``LoadRequest.model_path`` that addresses ``model_id`` on engine ``engine_id``."""
+    return f"{REMOTE_PREFIX}{engine_id}/{model_id}"
+
+
+def remote_model_id(model_path: str) -> str:
+    """``remote:<engine id>/<model id>`` -> model id (which may itself contain slashes)."""
+    rest = model_path[len(REMOTE_PREFIX):] if model_path.startswith(REMOTE_PREFIX) else model_path
+    return rest.split("/", 1)[1] if "/" in rest else ""
+
+
+# ------------------------------------------------------------------- calls
+class _Call:
+    """One HTTP exchange on its own connection; ``abort()`` may be called from any thread."""
+
+    def __init__(self, endpoint: RemoteEndpoint) -> None:
+        self.endpoint = endpoint
+        self.aborted = False
+        self._conn: http.client.HTTPConnection | None = None
+        self._lock = threading.Lock()
+
+    def open(self, method: str, path: str, body: dict[str, Any] | None, *, deadline: float) -> http.client.HTTPResponse:
+        """Connect, send, and wait for the status line until ``deadline`` (a monotonic time)."""
+        ep = self.endpoint
+        parts = urlsplit(ep.base_url)
+        host = parts.hostname or ""
+        if parts.scheme == "https":
+            conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+                host, parts.port, timeout=ep.connect_timeout, context=ssl_context(ep.trusted_cert))
+        else:
+            conn = http.client.HTTPConnection(host, parts.port, timeout=ep.connect_timeout)
+        with self._lock:
+            if self.aborted:
+                raise _Aborted()
+            self._conn = conn
+        try:
+            conn.connect()
+        except BaseException:
+            if self.aborted:
+                raise _Aborted() from None
+            raise
+        if self.aborted:  # Stop pressed while connecting
+            self.close()
+            raise _Aborted()
+        headers = {"Accept": "text/event-stream" if body and body.get("stream") else "application/json",
+                   "User-Agent": USER_AGENT}
+        if ep.api_key:
+            headers["Authorization"] = f"Bearer {ep.api_key}"
+        payload = None
+        if body is not None:
+            payload = json.dumps(body).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        conn.request(method, parts.path + path, body=payload, headers=headers)
+        self.set_deadline(deadline)
+        return conn.getresponse()
+
+    def set_deadline(self, deadline: float) -> None:
+        """Make the next socket read give up at ``deadline``."""
+        conn = self._conn
+        if conn is not None and conn.sock is not None:
+            conn.sock.settimeout(max(0.01, deadline - time.monotonic()))
+
+    def abort(self) -> None:
+        """Close the stream now: a thread blocked reading it wakes with EOF or an error."""
+        with self._lock:
+            self.aborted = True
+            conn = self._conn
+        sock = conn.sock if conn is not None else None
+        if sock is not None:
+            try:
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's, safe beside TLS reads
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        with self._lock:
+            conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except OSError:
+                pass
+
+
+class _Aborted(Exception):
+    """Internal: the call was aborted by ``cancel``/``stop``."""
+
+
+def _describe_connect_error(exc: BaseException, ep: RemoteEndpoint) -> RemoteFailure:
+    host = ep.host
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        reason = exc.verify_message or exc.reason or str(exc)
+        hint = ("If this server uses a self-signed certificate, choose its certificate file under "
+                "\"Trust certificate\" in the engine's settings." if not ep.trusted_cert else
+                "The trusted certificate file does not match the server's certificate.")
+        return RemoteTLSError(f"The certificate of {host} could not be verified ({reason}). {hint}")
+    if isinstance(exc, ssl.SSLError):
+        return RemoteTLSError(f"The secure connection to {host} failed ({exc.reason or exc}). "
+                              "Check that the address uses the right scheme (http:// or https://) and port.")
+    if isinstance(exc, (socket.timeout, TimeoutError)):
+        return RemoteTimeout(f"{host} did not accept a connection within {ep.connect_timeout:.0f} seconds. "
+                             "Check the address and that the computer is on and reachable.")
+    if isinstance(exc, ConnectionRefusedError):
+        return RemoteUnreachable(f"Nothing is listening at {host}. Check the address and port, and that the "
+                                 "server is running.")
+    if isinstance(exc, socket.gaierror):
+        return RemoteUnreachable(f"The host name in {ep.base_url} could not be found. Check the address and "
+                                 "your network connection.")
+    return RemoteUnreachable(f"Cannot connect to {host}: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}.")
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _server_message(raw: bytes, secret: str) -> str:
+    """The human part of an error body (OpenAI ``error.message``, FastAPI ``detail``), short and key-free."""
+    text = raw.decode("utf-8", errors="replace").strip()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        err = data.get("error")
+        if isinstance(err, dict) and err.get("message"):
+            text = str(err["message"])
+        elif isinstance(err, str):
+            text = err
+        elif data.get("message"):
+            text = str(data["message"])
+        elif data.get("detail"):
+            text = str(data["detail"])
+    text = " ".join(text.split())
+    if secret:
+        text = text.replace(secret, "***")
+    return text[:300] + ("…" if len(text) > 300 else "")
+
+
+def _status_failure(status: int, reason: str, headers: http.client.HTTPMessage, body: bytes, *,
+                    ep: RemoteEndpoint, model_id: str = "", what: str = "") -> RemoteFailure:
+    detail = _server_message(body, ep.api_key)
+    said = f" The server said: {detail}" if detail else ""
+    host = ep.host
+    if status in (401, 403):
+        if not ep.api_key:
+            return RemoteAuthError(f"{host} needs an API key ({status} {reason}). Enter it in the remote "
+                                   f"engine's settings.{said}")
+        return RemoteAuthError(f"{host} refused the API key ({status} {reason}). Check the key in the remote "
+                               f"engine's settings.{said}")
+    if status == 404:
+        if model_id:
+            return RemoteModelGone(f"The model {model_id!r} is not available on {host} any more (404). It may "
+                                   f"have been removed or renamed; choose another model.{said}")
+        return RemoteModelGone(f"{host} has no {what or 'such address'} (404). Check the address: "
+                               f"OpenAI-compatible servers usually answer under /v1.{said}")
+    if status == 429:
+        wait = _retry_after(headers.get("Retry-After"))
+        advice = f"Try again in {wait:.0f} seconds." if wait is not None else "Wait a moment and try again."
+        return RemoteRateLimited(f"{host} is receiving too many requests (429). {advice}{said}", wait)
+    if 500 <= status < 600:
+        return RemoteServerError(f"{host} had an internal problem ({status} {reason}). Try again later, or "
+                                 f"check the server's log.{said}", status)
+    if 300 <= status < 400:
+        where = headers.get("Location", "")
+        return RemoteServerError(f"{host} redirects to {where or 'another address'} ({status}). Enter that "
+                                 "address as the engine's base URL.", status)
+    return RemoteServerError(f"{host} rejected the request ({status} {reason}).{said}", status)
+
+
+# ------------------------------------------------------------------ engine
+class RemoteEngine:
+    """A :class:`ChatEngine` for one OpenAI-compatible server. Use from one thread; ``cancel`` and
+    ``stop`` may be called from any thread."""
+
+    def __init__(self, engine_id: str, endpoint: RemoteEndpoint, name: str = "") -> None:
+        self.engine_id = engine_id
+        self.endpoint = endpoint
+        self.name = name or endpoint.host
+        self.model: ModelInfo | None = None
+        self._lock = threading.Lock()
+        self._active: dict[int, _Call] = {}
+        self._cancelled: deque[int] = deque(maxlen=256)
+        self._own_ids = itertools.count(-1, -1)  # never collides with the app's positive ids
+
+    def __repr__(self) -> str:
+        return f"RemoteEngine({self.engine_id!r}, {self.endpoint.base_url!r})"
+
+    @property
+    def alive(self) -> bool:
+        """Always ready: there is no local process to start; reachability shows on the next request."""
+        return True
+
+    @property
+    def host(self) -> str:
+        return self.endpoint.host
+
+    # ---------------------------------------------------------- control
+    def cancel(self, request_id: int) -> None:
+        with self._lock:
+            if request_id not in self._cancelled:
+                self._cancelled.append(request_id)
+            call = self._active.get(request_id)
+        if call is not None:
+            call.abort()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Abort every request in flight (the app is closing or the engine was removed)."""
+        with self._lock:
+            calls = list(self._active.values())
+        for call in calls:
+            call.abort()
+
+    def _begin(self, request_id: int | None) -> tuple[int, _Call]:
+        rid = request_id if request_id is not None else next(self._own_ids)
+        call = _Call(self.endpoint)
+        with self._lock:
+            if rid in self._cancelled:
+                call.aborted = True
+            self._active[rid] = call
+        return rid, call
+
+    def _end(self, rid: int, call: _Call) -> None:
+        with self._lock:
+            if self._active.get(rid) is call:
+                del self._active[rid]
+        call.close()
+
+    def _open(self, call: _Call, method: str, path: str, body: dict[str, Any] | None,
+              deadline: float) -> http.client.HTTPResponse:
+        """Open ``call`` and turn connection problems into user-facing failures."""
+        try:
+            return call.open(method, path, body, deadline=deadline)
+        except (_Aborted, RemoteFailure):
+            raise
+        except (socket.timeout, TimeoutError) as exc:
+            if call.aborted:
+                raise _Aborted() from None
+            if call._conn is not None and call._conn.sock is not None:  # connected: the answer was late
+                raise RemoteTimeout(f"{self.host} accepted the request but sent nothing for "
+                                    f"{self.endpoint.first_token_timeout:.0f} seconds.") from None
+            raise _describe_connect_error(exc, self.endpoint) from None
+        except (OSError, http.client.HTTPException) as exc:
+            if call.aborted:
+                raise _Aborted() from None
+            if isinstance(exc, (http.client.RemoteDisconnected, http.client.BadStatusLine)):
+                raise RemoteBadResponse(f"{self.host} closed the connection without an HTTP answer. Check that "
+                                        "the address points at an OpenAI-compatible server.") from None
+            if isinstance(exc, http.client.HTTPException):
+                raise RemoteBadResponse(f"{self.host} sent a reply that is not valid HTTP ({exc}).") from None
+            raise _describe_connect_error(exc, self.endpoint) from None
+
+    def _check_status(self, resp: http.client.HTTPResponse, call: _Call, deadline: float, *,
+                      model_id: str = "", what: str = "") -> None:
+        if 200 <= resp.status < 300:
+            return
+        try:
+            call.set_deadline(min(deadline, time.monotonic() + self.endpoint.chunk_timeout))
+            body = resp.read(MAX_ERROR_BODY)
+        except (OSError, http.client.HTTPException):
+            body = b""
+        raise _status_failure(resp.status, resp.reason, resp.headers, body, ep=self.endpoint,
+                              model_id=model_id, what=what)
+
+    # ----------------------------------------------------------- models
+    def list_models(self, request_id: int | None = None) -> list[RemoteModel]:
+        """``GET /v1/models``: the models the server offers (raises ``RemoteFailure``)."""
+        rid, call = self._begin(request_id)
+        try:
+            deadline = time.monotonic() + self.endpoint.connect_timeout + self.endpoint.chunk_timeout
+            resp = self._open(call, "GET", "/models", None, deadline)
+            self._check_status(resp, call, deadline, what="model list at " + urlsplit(self.endpoint.base_url).path + "/models")
+            try:
+                raw = resp.read(MAX_LINE)
+            except (socket.timeout, TimeoutError):
+                raise RemoteTimeout(f"{self.host} started sending the model list but stopped.") from None
+            except (OSError, http.client.HTTPException):
+                if call.aborted:
+                    raise _Aborted() from None
+                raise RemoteStreamCut(f"The connection to {self.host} was cut while reading the model list.") from None
+            return _parse_models(raw, self.host)
+        except _Aborted:
+            raise RemoteFailure("Listing the models was cancelled.") from None
+        finally:
+            self._end(rid, call)
+
+    def load(self, req: LoadRequest, on_progress: Callable[[float], None] | None = None,
+             request_id: int | None = None) -> ModelInfo:
+        """Check that the model is still offered and describe it; nothing is loaded locally."""
+        started = time.monotonic()
+        model_id = remote_model_id(req.model_path)
+        if not model_id:
+            raise RemoteModelGone(f"{req.model_path!r} does not name a model on {self.host}.")
+        self.model = None
+        try:
+            models = self.list_models(request_id)
+        except RemoteModelGone:
+            models = None  # a server without /v1/models can still chat; the first answer will tell
+        found = None
+        if models is not None:
+            found = next((m for m in models if m.id == model_id), None)
+            if found is None:
+                offered = ", ".join(m.id for m in models[:5]) or "none"
+                raise RemoteModelGone(f"The model {model_id!r} is not available on {self.host} any more. "
+                                      f"It offers: {offered}.")
+        ctx = (found.context_length if found else 0) or req.context_length
+        if on_progress is not None:
+            on_progress(1.0)
+        self.model = ModelInfo(
+            path=req.model_path,
+            name=(found or RemoteModel(model_id)).display_name,
+            architecture="remote",
+            context_length=ctx,
+            trained_context_length=ctx,
+            backend=f"Remote ({self.host})",
+            gpu_layers=0,
+            threads=0,
+            chat_template_source="server",
+            load_seconds=time.monotonic() - started,
+        )
+        log.info("remote model %s ready on %s", model_id, self.host)
+        return self.model
+
+    # ----------------------------------------------------------- answer
+    def generate(self, req: GenerateRequest, on_token: Callable[[str], None],
+                 request_id: int | None = None,
+                 on_progress: Callable[[str, float], None] | None = None) -> GenerationStats:
+        if self.model is None:
+            raise RemoteFailure("No remote model is selected.")
+        model_id = remote_model_id(self.model.path)
+        rid, call = self._begin(request_id)
+        started = time.monotonic()
+        stream = _AnswerStream(self, call, on_token, started)
+        try:
+            if call.aborted:
+                raise _Aborted()
+            deadline = started + self.endpoint.connect_timeout + self.endpoint.first_token_timeout
+            resp = self._open(call, "POST", "/chat/completions", _chat_body(model_id, req), deadline)
+            self._check_status(resp, call, deadline, model_id=model_id)
+            if on_progress is not None:
+                on_progress("prompt", 0.0)
+            if "json" in (resp.getheader("Content-Type") or "") and "event-stream" not in resp.getheader("Content-Type", ""):
+                stream.read_whole(resp)  # a server that ignores "stream": true
+            else:
+                stream.read(resp, deadline)
+        except _Aborted:
+            return stream.stats("cancelled")
+        except RemoteFailure as exc:
+            if call.aborted:
+                return stream.stats("cancelled")
+            if stream.text and not exc.partial_text:
+                exc.partial_text = stream.text
+            raise
+        finally:
+            self._end(rid, call)
+        return stream.stats(stream.stop_reason)
+
+
+def _chat_body(model_id: str, req: GenerateRequest) -> dict[str, Any]:
+    """Only standard OpenAI fields: hosted APIs reject unknown sampling options."""
+    s = req.sampling
+    body: dict[str, Any] = {
+        "model": model_id,
+        "messages": [{"role": m.role, "content": m.content} for m in req.messages],
+        "stream": True,
+        "stream_options": {"include_usage": True},
+        "temperature": s.temperature,
+        "top_p": s.top_p,
+        "max_tokens": s.max_tokens,
+    }
+    if s.stop:
+        body["stop"] = list(s.stop)[:4]
+    if s.seed >= 0:
+        body["seed"] = s.seed
+    return body
+
+
+def _parse_models(raw: bytes, host: str) -> list[RemoteModel]:
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise RemoteBadResponse(f"{host} answered the model list with something that is not JSON. Check that the "
+                                "address points at an OpenAI-compatible API.") from None
+    entries = data.get("data") if isinstance(data, dict) else None
+    if entries is None and isinstance(data, dict):
+        entries = data.get("models")
+    if not isinstance(entries, list):
+        raise RemoteBadResponse(f"{host} answered the model list without a \"data\" list; it may not be an "
+                                "OpenAI-compatible API.")
+    models: list[RemoteModel] = []
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("id") or entry.get("name"), str):
+            continue
+        ctx = 0
+        meta = entry.get("meta") if isinstance(entry.get("meta"), dict) else {}
+        for value in (entry.get("max_model_len"), entry.get("context_length"), entry.get("max_context_length"),
+                      entry.get("context_window"), meta.get("n_ctx"), meta.get("n_ctx_train")):
+            if isinstance(value, int) and value > 0:
+                ctx = value
+                break
+        models.append(RemoteModel(str(entry.get("id") or entry.get("name")), ctx, str(entry.get("owned_by") or "")))
+    return models
+
+
+_FINISH = {"stop": "eos", "length": "max_tokens", "eos": "eos", "stop_sequence": "stop_sequence",
+           "content_filter": "error", "tool_calls": "eos", "function_call": "eos"}
+
+
+class _AnswerStream:
+    """Reads one SSE answer, counting and timing tokens as they arrive."""
+
+    def __init__(self, engine: RemoteEngine, call: _Call, on_token: Callable[[str], None], started: float) -> None:
+        self.engine = engine
+        self.call = call
+        self.on_token = on_token
+        self.started = started
+        self.parts: list[str] = []
+        self.chunks = 0
+        self.first_at = 0.0
+        self.last_at = 0.0
+        self.usage: dict[str, Any] = {}
+        self.finish: str | None = None
+        self.done = False
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    @property
+    def stop_reason(self) -> str:
+        return _FINISH.get(self.finish or "stop", "eos")
+
+    def stats(self, reason: str) -> GenerationStats:
+        ended = time.monotonic()
+        generated = int(self.usage.get("completion_tokens") or 0) or self.chunks
+        decode = self.last_at - self.first_at
+        prompt = int(self.usage.get("prompt_tokens") or 0)
+        return GenerationStats(
+            prompt_tokens=prompt,
+            prompt_tokens_evaluated=prompt,
+            generated_tokens=generated,
+            time_to_first_token=(self.first_at - self.started) if self.first_at else 0.0,
+            tokens_per_second=(generated - 1) / decode if generated > 1 and decode > 0 else 0.0,
+            total_seconds=ended - self.started,
+            stop_reason=reason,  # type: ignore[arg-type]
+        )
+
+    def _cut(self, why: str) -> RemoteStreamCut:
+        host = self.engine.host
+        if self.parts:
+            return RemoteStreamCut(f"The connection to {host} was cut in the middle of the answer ({why}). "
+                                   "The partial answer is kept.", self.text)
+        return RemoteStreamCut(f"The connection to {host} was cut before the answer started ({why}). "
+                               "Try again; if it keeps happening, check the server.")
+
+    def read(self, resp: http.client.HTTPResponse, first_deadline: float) -> None:
+        ep = self.engine.endpoint
+        data_lines: list[str] = []
+        while not self.done:
+            deadline = (self.last_at + ep.chunk_timeout) if self.first_at else first_deadline
+            self.call.set_deadline(deadline)
+            try:
+                line = resp.readline(MAX_LINE)
+            except (socket.timeout, TimeoutError):
+                if self.call.aborted:
+                    raise _Aborted() from None
+                if self.first_at:
+                    raise RemoteTimeout(f"{self.engine.host} stopped sending in the middle of the answer for "
+                                        f"{ep.chunk_timeout:.0f} seconds. The partial answer is kept.",
+                                        self.text) from None
+                raise RemoteTimeout(f"{self.engine.host} accepted the request but sent no answer within "
+                                    f"{ep.first_token_timeout:.0f} seconds. The server may be busy or the model "
+                                    "still loading; try again later.") from None
+            except (OSError, http.client.HTTPException) as exc:
+                if self.call.aborted:
+                    raise _Aborted() from None
+                raise self._cut(type(exc).__name__) from None
+            if self.call.aborted:
+                raise _Aborted()
+            if not line:  # the server closed the stream
+                if data_lines:
+                    self._event("\n".join(data_lines))
+                if self.done or self.finish is not None:
+                    return
+                raise self._cut("the server closed the stream")
+            if time.monotonic() > deadline:  # keep-alive pings alone do not count as progress
+                raise RemoteTimeout(f"{self.engine.host} sent no tokens for too long. The partial answer is kept.",
+                                    self.text)
+            text = line.decode("utf-8", errors="replace").rstrip("\r\n")
+            if not text:
+                if data_lines:
+                    self._event("\n".join(data_lines))
+                    data_lines = []
+                continue
+            if text.startswith(":"):
+                continue  # SSE comment (keep-alive ping)
+            name, _, value = text.partition(":")
+            if name == "data":
+                data_lines.append(value[1:] if value.startswith(" ") else value)
+
+    def read_whole(self, resp: http.client.HTTPResponse) -> None:
+        """A complete (non-streamed) completion: one JSON object with ``message`` instead of ``delta``."""
+        self.call.set_deadline(time.monotonic() + self.engine.endpoint.chunk_timeout)
+        try:
+            raw = resp.read(MAX_LINE)
+        except (OSError, http.client.HTTPException) as exc:
+            if self.call.aborted:
+                raise _Aborted() from None
+            raise self._cut(type(exc).__name__) from None
+        try:
+            payload = json.loads(raw)
+            for choice in payload["choices"]:
+                choice["delta"] = choice.get("message") or {}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise RemoteBadResponse(f"{self.engine.host} sent an answer that is not valid JSON in the OpenAI "
+                                    "format.") from None
+        self._event(json.dumps(payload))
+        self.done = True
+
+    def _event(self, data: str) -> None:
+        if data.strip() == "[DONE]":
+            self.done = True
+            return
+        try:
+            payload = json.loads(data)
+        except ValueError:
+            raise RemoteBadResponse(f"{self.engine.host} sent a part of the answer that is not valid JSON"
+                                    f"{'; the partial answer is kept' if self.parts else ''}.", self.text) from None
+        if not isinstance(payload, dict):
+            raise RemoteBadResponse(f"{self.engine.host} sent an answer in an unexpected format.", self.text)
+        if "error" in payload:
+            detail = _server_message(json.dumps(payload).encode(), self.engine.endpoint.api_key)
+            raise RemoteServerError(f"{self.engine.host} reported an error while answering: {detail}",
+                                    500, self.text)
+        if isinstance(payload.get("usage"), dict):
+            self.usage = payload["usage"]
+        choices = payload.get("choices")
+        if not isinstance(choices, list):
+            if "usage" in payload:
+                return
+            raise RemoteBadResponse(f"{self.engine.host} sent an answer without \"choices\"; it may not be an "
+                                    "OpenAI-compatible chat API.", self.text)
+        for choice in choices:
+            if not isinstance(choice, dict):
+                continue
+            delta = choice.get("delta") or {}
+            content = delta.get("content") if isinstance(delta, dict) else None
+            if isinstance(content, str) and content:
+                now = time.monotonic()
+                if not self.first_at:
+                    self.first_at = now
+                self.last_at = now
+                self.chunks += 1
+                self.parts.append(content)
+                self.on_token(content)
+            if choice.get("finish_reason"):
+                self.finish = str(choice["finish_reason"])
+                if not self.first_at:
+                    self.first_at = self.last_at = time.monotonic()
