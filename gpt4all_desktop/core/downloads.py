@@ -26,18 +26,25 @@ import email.utils
 import errno
 import hashlib
 import logging
-import os
-import shutil
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
 import httpx2
 
 from gpt4all_desktop import __version__
+from gpt4all_desktop.core.downloads_io import (
+    default_validator,
+    disk_free,
+    file_size,
+    move_atomically,
+    truncate,
+    unique_destination,
+)
 from gpt4all_desktop.core.downloads_state import (
+    DownloadJob,
     DownloadSnapshot,
     DownloadState,
     PersistedDownload,
@@ -59,10 +66,6 @@ _PROGRESS_INTERVAL = 0.2
 _MAX_RETRY_AFTER = 300.0
 
 
-def disk_free(path: Path) -> int:
-    return shutil.disk_usage(path).free
-
-
 class _Stop(Exception):
     """Internal: the transfer ends in ``state`` with ``message`` (and maybe removes its files)."""
 
@@ -79,40 +82,6 @@ class _Retryable(Exception):
         super().__init__(message)
         self.problem = problem
         self.delay = delay
-
-
-@dataclass
-class _Job:
-    record: PersistedDownload
-    part_path: Path
-    state_path: Path
-    state: DownloadState = DownloadState.QUEUED
-    bytes_done: int = 0
-    speed: float = 0.0
-    eta: float | None = None
-    message: str = ""
-    problem: Problem = Problem.NONE
-    dest_path: Path | None = None
-    hasher: "hashlib._Hash" = field(default_factory=hashlib.sha256)
-    pause: threading.Event = field(default_factory=threading.Event)
-    cancel: threading.Event = field(default_factory=threading.Event)
-    wake: threading.Event = field(default_factory=threading.Event)
-    thread: threading.Thread | None = None
-
-    def snapshot(self) -> DownloadSnapshot:
-        return DownloadSnapshot(
-            id=self.record.id,
-            repo_id=self.record.repo_id,
-            filename=self.record.filename,
-            state=self.state,
-            bytes_done=self.bytes_done,
-            total_bytes=self.record.size,
-            speed_bps=self.speed,
-            eta_seconds=self.eta,
-            message=self.message,
-            problem=self.problem,
-            dest_path=str(self.dest_path) if self.dest_path else None,
-        )
 
 
 class DownloadManager:
@@ -147,12 +116,12 @@ class DownloadManager:
         self._timeout = httpx2.Timeout(connect=connect_timeout, read=stall_timeout, write=30.0, pool=30.0)
         self._reserve = reserve_bytes
         self._free_space = free_space
-        self._validator = validator if validator is not None else _default_validator
+        self._validator = validator if validator is not None else default_validator
         self._on_installed = on_installed
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._threads: set[threading.Thread] = set()
-        self._jobs: dict[str, _Job] = {}
+        self._jobs: dict[str, DownloadJob] = {}
         self._order: list[str] = []
         self._listeners: list[Listener] = []
         self._closed = False
@@ -168,7 +137,7 @@ class DownloadManager:
             if listener in self._listeners:
                 self._listeners.remove(listener)
 
-    def _emit(self, job: _Job) -> None:
+    def _emit(self, job: DownloadJob) -> None:
         snapshot = job.snapshot()
         with self._lock:
             listeners = list(self._listeners)
@@ -303,9 +272,9 @@ class DownloadManager:
         return not any(t.is_alive() for t in threads)
 
     # -- internals -----------------------------------------------------------------------------
-    def _new_job(self, record: PersistedDownload) -> _Job:
-        job = _Job(record, self._downloads_dir / f"{record.id}.part", self._downloads_dir / f"{record.id}.json")
-        job.bytes_done = _size(job.part_path)
+    def _new_job(self, record: PersistedDownload) -> DownloadJob:
+        job = DownloadJob(record, self._downloads_dir / f"{record.id}.part", self._downloads_dir / f"{record.id}.json")
+        job.bytes_done = file_size(job.part_path)
         if record.id not in self._jobs:
             self._order.append(record.id)
         self._jobs[record.id] = job
@@ -335,7 +304,7 @@ class DownloadManager:
                 log.info("Removing orphaned partial download %s", orphan.name)
                 orphan.unlink(missing_ok=True)
 
-    def _persist(self, job: _Job) -> None:
+    def _persist(self, job: DownloadJob) -> None:
         job.record.state = job.state.value
         job.record.message = job.message
         job.record.problem = job.problem.value
@@ -344,7 +313,7 @@ class DownloadManager:
         except OSError as exc:
             log.warning("Could not save the state of download %s: %s", job.record.filename, exc)
 
-    def _discard_files(self, job: _Job) -> None:
+    def _discard_files(self, job: DownloadJob) -> None:
         for path in (job.part_path, job.state_path):
             try:
                 path.unlink(missing_ok=True)
@@ -373,7 +342,7 @@ class DownloadManager:
                 job.thread.start()
                 running += 1
 
-    def _run(self, job: _Job) -> None:
+    def _run(self, job: DownloadJob) -> None:
         try:
             self._transfer(job)
         except _Stop as stop:
@@ -388,7 +357,7 @@ class DownloadManager:
                 self._changed.notify_all()
             self._pump()
 
-    def _finish(self, job: _Job, stop: _Stop) -> None:
+    def _finish(self, job: DownloadJob, stop: _Stop) -> None:
         with self._lock:
             if stop.discard:
                 self._discard_files(job)
@@ -399,28 +368,30 @@ class DownloadManager:
         log.info("Download of %s: %s (%s)", job.record.filename, stop.state.value, stop.message)
         self._emit(job)
 
-    def _set(self, job: _Job, state: DownloadState, message: str = "", problem: Problem = Problem.NONE) -> None:
+    def _set(self, job: DownloadJob, state: DownloadState, message: str = "", problem: Problem = Problem.NONE) -> None:
         with self._lock:
             job.state, job.message, job.problem = state, message, problem
         self._emit(job)
 
-    def _check_control(self, job: _Job) -> None:
+    def _check_control(self, job: DownloadJob) -> None:
         if job.cancel.is_set():
             raise _Stop(DownloadState.CANCELLED, "Cancelled.", discard=True)
         if job.pause.is_set():
             raise _Stop(DownloadState.PAUSED, "Paused.")
 
     # -- the transfer --------------------------------------------------------------------------
-    def _transfer(self, job: _Job) -> None:
+    def _transfer(self, job: DownloadJob) -> None:
         record = job.record
         job.part_path.touch(exist_ok=True)
-        offset = _size(job.part_path)
+        offset = file_size(job.part_path)
         if offset > record.size:
-            _truncate(job.part_path, 0)
+            truncate(job.part_path, 0)
             offset = 0
         job.bytes_done = offset
         job.hasher = self._hash_prefix(job, offset)
         self._check_space(job, record.size - offset)
+        if not _same_device(self._downloads_dir, self._models_dir):  # the final move will be a copy
+            self._check_space(job, record.size, folder=self._models_dir)
         self._set(job, DownloadState.DOWNLOADING, "Connecting…")
 
         attempt = 0
@@ -458,7 +429,7 @@ class DownloadManager:
             return Problem.NETWORK, "Could not connect to Hugging Face.", backoff
         return Problem.NETWORK, "The connection was lost.", backoff
 
-    def _hash_prefix(self, job: _Job, offset: int) -> "hashlib._Hash":
+    def _hash_prefix(self, job: DownloadJob, offset: int) -> "hashlib._Hash":
         """Hash what is already on disk, so the final check covers the whole file after a restart."""
         hasher = hashlib.sha256()
         if offset:
@@ -483,7 +454,7 @@ class DownloadManager:
             headers["Range"] = f"bytes={offset}-"
         return headers
 
-    def _request(self, client: httpx2.Client, job: _Job) -> None:
+    def _request(self, client: httpx2.Client, job: DownloadJob) -> None:
         """One GET from ``job.bytes_done`` on. Progress lives on the job, so an exception mid-file
         (reset, stall) loses nothing: the next attempt continues from the last byte written."""
         record = job.record
@@ -513,7 +484,7 @@ class DownloadManager:
                         window_start, window_bytes, last_emit = now, 0, now
                         self._emit(job)
 
-    def _write(self, job: _Job, handle: "object", chunk: bytes) -> None:
+    def _write(self, job: DownloadJob, handle: "object", chunk: bytes) -> None:
         try:
             handle.write(chunk)  # type: ignore[attr-defined]
         except OSError as exc:
@@ -526,7 +497,7 @@ class DownloadManager:
         job.hasher.update(chunk)
         job.bytes_done += len(chunk)
 
-    def _check_status(self, job: _Job, response: httpx2.Response) -> None:
+    def _check_status(self, job: DownloadJob, response: httpx2.Response) -> None:
         record, status, offset = job.record, response.status_code, job.bytes_done
         if status in (401, 403):
             raise _Stop(DownloadState.FAILED, auth_help(record.repo_id), Problem.AUTH)
@@ -539,7 +510,7 @@ class DownloadManager:
         if status == 408 or status >= 500:
             raise _Retryable(f"Hugging Face is having trouble (HTTP {status}).", Problem.SERVER)
         if status == 416:  # our offset is past the end: the partial file cannot be trusted
-            _truncate(job.part_path, 0)
+            truncate(job.part_path, 0)
             job.bytes_done, job.hasher = 0, hashlib.sha256()
             raise _Retryable("The server did not accept the resume position.", Problem.SERVER)
         if status >= 400:
@@ -550,9 +521,9 @@ class DownloadManager:
         elif status == 206 and not _range_starts_at(response.headers.get("Content-Range"), offset):
             raise _Retryable("The server answered with the wrong part of the file.", Problem.SERVER)
 
-    def _check_space(self, job: _Job, needed: int, *, handle: object = None) -> None:
+    def _check_space(self, job: DownloadJob, needed: int, *, handle: object = None, folder: Path | None = None) -> None:
         try:
-            free = self._free_space(self._downloads_dir)
+            free = self._free_space(folder or self._downloads_dir)
         except OSError as exc:
             log.warning("Could not check free disk space: %s", exc)
             return
@@ -563,10 +534,10 @@ class DownloadManager:
             raise _Stop(DownloadState.PAUSED, _disk_full_message(job.record.filename, free, remaining + self._reserve),
                         Problem.DISK_FULL)
 
-    def _install(self, job: _Job) -> None:
+    def _install(self, job: DownloadJob) -> None:
         record = job.record
         self._set(job, DownloadState.VERIFYING, "Verifying the file…")
-        size = _size(job.part_path)
+        size = file_size(job.part_path)
         if size != record.size:
             raise _Stop(DownloadState.FAILED, f"{record.filename} has the wrong size ({size} instead of {record.size} "
                         "bytes); it was deleted. Download it again.", Problem.CHECKSUM, discard=True)
@@ -581,9 +552,9 @@ class DownloadManager:
         except ValueError as exc:
             raise _Stop(DownloadState.FAILED, f"{record.filename} is not a usable model: {exc} It was deleted.",
                         Problem.INVALID, discard=True) from exc
-        dest = _unique_destination(self._models_dir, Path(record.filename).name, record.sha256)
+        dest = unique_destination(self._models_dir, Path(record.filename).name)
         try:
-            _move_atomically(job.part_path, dest)
+            move_atomically(job.part_path, dest)
         except OSError as exc:
             if exc.errno in (errno.ENOSPC, errno.EDQUOT):
                 raise _Stop(DownloadState.PAUSED, _disk_full_message(record.filename, 0, record.size), Problem.DISK_FULL) from exc
@@ -598,24 +569,6 @@ class DownloadManager:
             except Exception:
                 log.exception("Recording the source of %s failed", dest.name)
         raise _Stop(DownloadState.COMPLETED, f"Installed as {dest.name}.")
-
-
-def _default_validator(path: Path) -> object:
-    from gpt4all_desktop.core.gguf_info import read_gguf_info
-
-    return read_gguf_info(path)
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
-def _truncate(path: Path, size: int) -> None:
-    with open(path, "r+b") as handle:
-        handle.truncate(size)
 
 
 def _range_starts_at(content_range: str | None, offset: int) -> bool:
@@ -645,31 +598,8 @@ def _disk_full_message(filename: str, free: int, needed: int) -> str:
             "more is needed. Free up some space, then press Resume; it continues where it stopped.")
 
 
-def _unique_destination(models_dir: Path, name: str, sha256: str | None) -> Path:
-    """Never overwrite an installed model: add " (2)", " (3)"... before the extension."""
-    dest = models_dir / name
-    stem, suffix = Path(name).stem, Path(name).suffix
-    counter = 2
-    while dest.exists():
-        dest = models_dir / f"{stem} ({counter}){suffix}"
-        counter += 1
-    return dest
-
-
-def _move_atomically(source: Path, dest: Path) -> None:
-    """``os.replace`` when on one file system; otherwise copy to a hidden temp file beside the
-    destination and rename that, so the models folder never shows a half-copied model."""
+def _same_device(first: Path, second: Path) -> bool:
     try:
-        os.replace(source, dest)
-        return
-    except OSError as exc:
-        if exc.errno != errno.EXDEV:
-            raise
-    tmp = dest.with_name(f".{dest.name}.incoming")
-    try:
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    source.unlink(missing_ok=True)
+        return first.stat().st_dev == second.stat().st_dev
+    except OSError:
+        return True

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -145,3 +146,39 @@ class PersistedDownload:
         except (OSError, ValueError, TypeError, AttributeError) as exc:
             log.warning("Ignoring unreadable download state %s: %s", path.name, exc)
             return None
+
+
+@dataclass
+class DownloadJob:
+    """A download's live state inside the manager (mutable; hand out :meth:`snapshot` instead)."""
+
+    record: PersistedDownload
+    part_path: Path
+    state_path: Path
+    state: DownloadState = DownloadState.QUEUED
+    bytes_done: int = 0
+    speed: float = 0.0
+    eta: float | None = None
+    message: str = ""
+    problem: Problem = Problem.NONE
+    dest_path: Path | None = None
+    hasher: "hashlib._Hash" = field(default_factory=hashlib.sha256)
+    pause: threading.Event = field(default_factory=threading.Event)
+    cancel: threading.Event = field(default_factory=threading.Event)
+    wake: threading.Event = field(default_factory=threading.Event)
+    thread: threading.Thread | None = None
+
+    def snapshot(self) -> DownloadSnapshot:
+        return DownloadSnapshot(
+            id=self.record.id,
+            repo_id=self.record.repo_id,
+            filename=self.record.filename,
+            state=self.state,
+            bytes_done=self.bytes_done,
+            total_bytes=self.record.size,
+            speed_bps=self.speed,
+            eta_seconds=self.eta,
+            message=self.message,
+            problem=self.problem,
+            dest_path=str(self.dest_path) if self.dest_path else None,
+        )

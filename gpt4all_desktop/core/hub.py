@@ -17,7 +17,6 @@ import stat
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Callable, Literal
 
 import httpx2
@@ -361,11 +360,3 @@ def _repo(model: Any) -> HubRepo:
         tags=tuple(model.tags or ()),
     )
 
-
-def repo_url(repo_id: str) -> str:
-    return f"{current_endpoint()}/{repo_id}"
-
-
-def split_name(path: str) -> str:
-    """``sub/dir/file.gguf`` -> ``file.gguf``: models are stored flat under the models folder."""
-    return Path(path).name
