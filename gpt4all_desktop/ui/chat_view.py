@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLay
 
 from gpt4all_desktop.core.messages import GenerationStats
 from gpt4all_desktop.ui.message_widget import MessageWidget
+from gpt4all_desktop.ui.theme import LIGHT, ThemeColors
 
 PAGE = 40
 
@@ -57,6 +58,7 @@ class ChatView(QScrollArea):
         self._widgets: list[MessageWidget] = []
         self._streaming: MessageWidget | None = None
         self._stick = True
+        self.colors: ThemeColors = LIGHT
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._on_range_changed)
         bar.valueChanged.connect(self._on_scrolled)
@@ -68,6 +70,13 @@ class ChatView(QScrollArea):
         self._empty.setText(self.tr("Ask anything. Your conversation stays on this computer."))
         for w in self._widgets:
             w.retranslate()
+
+    @Slot(object)
+    def set_theme(self, colors: ThemeColors) -> None:
+        """Re-render messages for a new theme (code block colours live in the HTML)."""
+        self.colors = colors
+        for w in self._widgets:
+            w.set_colors(colors)
 
     # --------------------------------------------------------------- content
     @property
@@ -117,7 +126,7 @@ class ChatView(QScrollArea):
 
     def _append_widget(self, m: DisplayMessage, index: int | None = None) -> MessageWidget:
         self._empty.setVisible(False)
-        w = MessageWidget(m.role, m.text, self._content)
+        w = MessageWidget(m.role, m.text, self._content, self.colors)
         if m.stats is not None or m.note:
             w.set_stats(m.stats, m.note)
         w.copyRequested.connect(self._copy)
@@ -172,6 +181,7 @@ class ChatView(QScrollArea):
     # --------------------------------------------------------------- scrolling
     def scroll_to_bottom(self) -> None:
         self._stick = True
+        self.colors: ThemeColors = LIGHT
         bar = self.verticalScrollBar()
         bar.setValue(bar.maximum())
 

@@ -63,6 +63,10 @@ class MainWindow(QMainWindow):
         self._answer_text = ""
         self._build()
         self._build_menus()
+        if appearance is not None:
+            theme = appearance.theme  # type: ignore[attr-defined]
+            self.chat_view.set_theme(theme.colors)
+            theme.themeChanged.connect(self.chat_view.set_theme)
         self._connect()
         self.retranslate()
         self._new_chat()

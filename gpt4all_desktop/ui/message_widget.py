@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from gpt4all_desktop.core.messages import GenerationStats
-from gpt4all_desktop.ui.markdown_render import code_blocks
+from gpt4all_desktop.ui.markdown_render import code_blocks, render_html
+from gpt4all_desktop.ui.theme import LIGHT, ThemeColors
 
 
 def format_stats(stats: GenerationStats) -> str:
@@ -35,9 +36,11 @@ class MessageWidget(QFrame):
     regenerateRequested = Signal()
     editRequested = Signal()
 
-    def __init__(self, role: str, text: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, role: str, text: str = "", parent: QWidget | None = None,
+                 colors: ThemeColors = LIGHT) -> None:
         super().__init__(parent)
         self.role = role
+        self.colors = colors
         self._text = ""
         self.setObjectName(f"message_{role}")
         self.setProperty("role", role)
@@ -74,7 +77,7 @@ class MessageWidget(QFrame):
         self.body.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.body.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.body.customContextMenuRequested.connect(self._context_menu)
-        self.body.setTextFormat(Qt.TextFormat.PlainText if role == "user" else Qt.TextFormat.MarkdownText)
+        self.body.setTextFormat(Qt.TextFormat.PlainText if role == "user" else Qt.TextFormat.RichText)
         if role == "error":
             self.body.setProperty("problem", True)
         elif role == "notice":
@@ -105,8 +108,17 @@ class MessageWidget(QFrame):
 
     def set_text(self, text: str) -> None:
         self._text = text
-        self.body.setText(text)
+        if self.role == "user":
+            self.body.setText(text)
+        else:
+            c = self.colors
+            self.body.setText(render_html(text, c.pygments_style, c.code_background, c.code_text))
         self.body.setAccessibleName(text[:200])
+
+    def set_colors(self, colors: ThemeColors) -> None:
+        if colors != self.colors:
+            self.colors = colors
+            self.set_text(self._text)
 
     def append_text(self, chunk: str) -> None:
         self.set_text(self._text + chunk)
