@@ -21,6 +21,7 @@ import hashlib
 import importlib.metadata
 import json
 import socket
+import ssl
 import struct
 import threading
 from dataclasses import dataclass, field
@@ -113,6 +114,7 @@ class FakeHub:
         self._thread: threading.Thread | None = None
         self._handlers: set[threading.Thread] = set()
         self.port = 0
+        self.scheme = "http"
 
     # -- content -------------------------------------------------------------------------------
     def add_repo(self, repo_id: str, **info: Any) -> HubRepoEntry:
@@ -140,15 +142,21 @@ class FakeHub:
     # -- lifecycle -----------------------------------------------------------------------------
     @property
     def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
-    def start(self) -> "FakeHub":
+    def start(self, tls: tuple[Path, Path] | None = None) -> "FakeHub":
+        """Serve on a free port; with ``tls=(certfile, keyfile)`` over HTTPS."""
         hub = self
 
         class Handler(_Handler):
             fake = hub
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(str(tls[0]), str(tls[1]))
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+            self.scheme = "https"
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="fake-hub", daemon=True)
@@ -166,7 +174,7 @@ class FakeHub:
             handler.join(timeout=5)
 
     def __enter__(self) -> "FakeHub":
-        return self.start()
+        return self if self._server is not None else self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()

@@ -26,6 +26,7 @@ import email.utils
 import errno
 import hashlib
 import logging
+import ssl
 import threading
 import time
 from dataclasses import replace
@@ -406,6 +407,11 @@ class DownloadManager:
                         raise _Retryable("The connection closed before the file was complete.", Problem.NETWORK)
                 except (_Retryable, httpx2.TransportError) as exc:
                     self._check_control(job)
+                    if _is_certificate_error(exc):  # retrying cannot fix it; never fall back to no TLS
+                        raise _Stop(DownloadState.PAUSED, "The server's security certificate could not be verified, "
+                                    "so the download was stopped to protect you (a network that intercepts "
+                                    "secure connections can cause this). Resume on a trusted network.",
+                                    Problem.NETWORK) from exc
                     attempt = 1 if job.bytes_done > before else attempt + 1  # progress resets the backoff
                     problem, message, delay = self._describe_retry(exc, attempt)
                     if attempt > self._max_retries:
@@ -603,3 +609,12 @@ def _same_device(first: Path, second: Path) -> bool:
         return first.stat().st_dev == second.stat().st_dev
     except OSError:
         return True
+
+
+def _is_certificate_error(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

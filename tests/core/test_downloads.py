@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -361,3 +363,23 @@ def test_non_gguf_names_are_refused(hub: FakeHub, make_manager) -> None:
     remote = RemoteFile(SMOL, "README.md", "main", hub.endpoint + "/x", 10, None, None)
     with pytest.raises(ValueError, match="not a GGUF"):
         make_manager().add(remote)
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command to make a certificate")
+def test_untrusted_certificate_stops_the_download(tmp_path: Path, paths: AppPaths, make_manager) -> None:
+    """TLS verification stays on: a self-signed server gets no request and no file is kept."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
+    fake = FakeHub()
+    fake.add_file(SMOL, FILE, b"GGUF" + bytes(1000))
+    with fake.start(tls=(cert, key)):
+        url = f"{fake.endpoint}/{SMOL}/resolve/main/{FILE}"
+        remote = RemoteFile(SMOL, FILE, "main", url, 1004, fake.repos[SMOL].files[FILE].sha256, None)
+        manager = make_manager()
+        done = manager.wait(manager.add(remote).id, timeout=30)
+        assert done is not None and done.state is DownloadState.PAUSED, done
+        assert "certificate" in done.message
+        assert fake.requests == []  # the handshake failed before any HTTP request
+    assert_nothing_installed(paths)

@@ -143,3 +143,17 @@ def test_token_store_keeps_the_token_private(tmp_path: Path, monkeypatch: pytest
     assert store.get() is None and not token_file.exists()
     monkeypatch.setenv("HF_TOKEN", "hf_from_env")
     assert store.get() == "hf_from_env" and not store.has_own_token()
+
+
+def test_server_answers_huggingface_hub_model_info_with_file_metadata(hub: FakeHub) -> None:
+    """The look-alike speaks the real client's protocol, not only our wrapper's."""
+    from huggingface_hub import HfApi
+
+    info = HfApi(endpoint=hub.endpoint, token=False).model_info(SMOL, files_metadata=True)
+    siblings = {s.rfilename: s for s in info.siblings or []}
+    q4 = siblings["SmolLM2-135M-Instruct.Q4_1.gguf"]
+    assert q4.size == 2004 and q4.lfs is not None
+    assert q4.lfs.sha256 == hub.repos[SMOL].files["SmolLM2-135M-Instruct.Q4_1.gguf"].sha256
+    assert siblings["README.md"].lfs is None and info.sha == COMMIT
+    pinned = HfApi(endpoint=hub.endpoint, token=False).model_info(SMOL, revision=COMMIT)
+    assert pinned.id == SMOL
