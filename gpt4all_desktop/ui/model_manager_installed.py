@@ -111,6 +111,7 @@ class InstalledTab(QWidget):
                     item.setForeground(self.palette().placeholderText())
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(COLUMNS.index("status"), 160)  # long problems: full text on hover
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.modelsChanged.emit(models)
 

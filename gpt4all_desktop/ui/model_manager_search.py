@@ -75,6 +75,7 @@ class SearchTab(QWidget):
         splitter.addWidget(self.results)
         splitter.addWidget(self.files)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([340, 620])
 
         self.token = QLineEdit()
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
