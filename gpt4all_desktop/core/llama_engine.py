@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from gpt4all_desktop.core import hardware
 from gpt4all_desktop.core.chat_template import ChatTemplate, PromptTooLong, TemplateError, fallback_for
+from gpt4all_desktop.core.kv_cache import ContextStates, KvFingerprint, KvStateCache
 from gpt4all_desktop.core.messages import (
     ChatMessage,
     GenerateRequest,
@@ -107,6 +108,8 @@ class LlamaEngine:
         self._log.install()
         self._evaluated = 0
         self._accel = hardware.detect()
+        self._kv_states: ContextStates | None = None  # saved chat states, opened on first use
+        self._kv_fingerprint: KvFingerprint | None = None
 
     # ----------------------------------------------------------------- loading
     def load(self, req: LoadRequest) -> ModelInfo:
@@ -260,6 +263,9 @@ class LlamaEngine:
         return piece(self._llm.token_bos()), piece(self._llm.token_eos())
 
     def unload(self) -> None:
+        if self._kv_states is not None:
+            self._kv_states.wait()  # a save in flight still reads the context we are about to free
+        self._kv_fingerprint = None
         if self._llm is not None:
             try:
                 self._llm.close()
@@ -330,6 +336,7 @@ class LlamaEngine:
         self._llm.set_seed(s.seed if s.seed >= 0 else random.randint(0, 2**31 - 1))
         self._llm.last_n_tokens_size = max(0, s.repeat_last_n)
         self._evaluated = 0
+        self._restore_saved_state(req.conversation_id, tokens)
         matcher = StopMatcher(tuple(s.stop) + self.template.stop)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         vocab = self._llm._model.vocab
@@ -370,6 +377,7 @@ class LlamaEngine:
             if tail:
                 emit(tail)
         ended = time.monotonic()
+        self._save_state(req.conversation_id)
         decode_time = ended - first_token_at if first_token_at else 0.0
         return GenerationStats(
             prompt_tokens=len(tokens),
@@ -381,3 +389,50 @@ class LlamaEngine:
             stop_reason=reason,  # type: ignore[arg-type]
             dropped_messages=dropped,
         )
+
+    # -------------------------------------------------------- saved KV states
+    def _states(self) -> tuple[ContextStates, KvFingerprint] | None:
+        """The saved-state store and this model's fingerprint; None when it cannot be used."""
+        if self.info is None:
+            return None
+        if self._kv_states is None:
+            from gpt4all_desktop.core.paths import AppPaths  # noqa: PLC0415
+
+            self._kv_states = ContextStates(KvStateCache(AppPaths.default().kv_cache_dir))
+        if self._kv_fingerprint is None:
+            import llama_cpp  # noqa: PLC0415
+
+            try:
+                self._kv_fingerprint = KvFingerprint.for_model(
+                    self.info.path, context_length=self.info.context_length, gpu_layers=self.info.gpu_layers,
+                    backend=self.info.backend, llama_version=str(getattr(llama_cpp, "__version__", "")))
+            except OSError as exc:
+                log.warning("saved chat states disabled for this model: %s", exc)
+                return None
+        return self._kv_states, self._kv_fingerprint
+
+    def _restore_saved_state(self, conversation_id: str, tokens: list[int]) -> int:
+        """Bring back a chat's saved KV state when the live context holds less of this prompt."""
+        if self._kv_states is not None:
+            self._kv_states.wait_copied()  # never evaluate while a save still copies the context
+        if not conversation_id:
+            return 0
+        found = self._states()
+        if found is None:
+            return 0
+        states, fingerprint = found
+        try:
+            return states.restore(self._llm, conversation_id, fingerprint, tokens)
+        except Exception as exc:  # noqa: BLE001 - a bad saved state costs a re-read, never the answer
+            log.warning("could not restore a saved chat state: %s", exc)
+            self._llm._ctx.kv_cache_clear()
+            self._llm.n_tokens = 0
+            return 0
+
+    def _save_state(self, conversation_id: str) -> None:
+        """Save the context for this chat in the background once the answer is complete."""
+        if not conversation_id:
+            return
+        found = self._states()
+        if found is not None:
+            found[0].save_async(self._llm, conversation_id, found[1])
