@@ -196,11 +196,18 @@ class _Call:
     def __init__(self, endpoint: RemoteEndpoint) -> None:
         self.endpoint = endpoint
         self.aborted = False
+        self.deadline = 0.0  # when the server's first byte (or next token) is due, monotonic
         self._conn: http.client.HTTPConnection | None = None
+        # http.client forgets the socket once a "Connection: close" response starts; we keep it.
+        self._sock: socket.socket | None = None
         self._lock = threading.Lock()
 
-    def open(self, method: str, path: str, body: dict[str, Any] | None, *, deadline: float) -> http.client.HTTPResponse:
-        """Connect, send, and wait for the status line until ``deadline`` (a monotonic time)."""
+    @property
+    def connected(self) -> bool:
+        return self._sock is not None
+
+    def open(self, method: str, path: str, body: dict[str, Any] | None, *, wait: float) -> http.client.HTTPResponse:
+        """Connect, send, and wait up to ``wait`` seconds for the status line."""
         ep = self.endpoint
         parts = urlsplit(ep.base_url)
         host = parts.hostname or ""
@@ -219,6 +226,8 @@ class _Call:
             if self.aborted:
                 raise _Aborted() from None
             raise
+        with self._lock:
+            self._sock = conn.sock
         if self.aborted:  # Stop pressed while connecting
             self.close()
             raise _Aborted()
@@ -231,21 +240,21 @@ class _Call:
             payload = json.dumps(body).encode("utf-8")
             headers["Content-Type"] = "application/json"
         conn.request(method, parts.path + path, body=payload, headers=headers)
-        self.set_deadline(deadline)
+        self.deadline = time.monotonic() + wait
+        self.set_deadline(self.deadline)
         return conn.getresponse()
 
     def set_deadline(self, deadline: float) -> None:
         """Make the next socket read give up at ``deadline``."""
-        conn = self._conn
-        if conn is not None and conn.sock is not None:
-            conn.sock.settimeout(max(0.01, deadline - time.monotonic()))
+        sock = self._sock
+        if sock is not None:
+            sock.settimeout(max(0.01, deadline - time.monotonic()))
 
     def abort(self) -> None:
         """Close the stream now: a thread blocked reading it wakes with EOF or an error."""
         with self._lock:
             self.aborted = True
-            conn = self._conn
-        sock = conn.sock if conn is not None else None
+            sock = self._sock
         if sock is not None:
             try:
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's, safe beside TLS reads
@@ -255,11 +264,13 @@ class _Call:
     def close(self) -> None:
         with self._lock:
             conn, self._conn = self._conn, None
-        if conn is not None:
-            try:
-                conn.close()
-            except OSError:
-                pass
+            sock, self._sock = self._sock, None
+        for closable in (conn, sock):
+            if closable is not None:
+                try:
+                    closable.close()
+                except OSError:
+                    pass
 
 
 class _Aborted(Exception):
@@ -278,7 +289,7 @@ def _describe_connect_error(exc: BaseException, ep: RemoteEndpoint) -> RemoteFai
         return RemoteTLSError(f"The secure connection to {host} failed ({exc.reason or exc}). "
                               "Check that the address uses the right scheme (http:// or https://) and port.")
     if isinstance(exc, (socket.timeout, TimeoutError)):
-        return RemoteTimeout(f"{host} did not accept a connection within {ep.connect_timeout:.0f} seconds. "
+        return RemoteTimeout(f"{host} did not accept a connection within {_secs(ep.connect_timeout)}. "
                              "Check the address and that the computer is on and reachable.")
     if isinstance(exc, ConnectionRefusedError):
         return RemoteUnreachable(f"Nothing is listening at {host}. Check the address and port, and that the "
@@ -287,6 +298,10 @@ def _describe_connect_error(exc: BaseException, ep: RemoteEndpoint) -> RemoteFai
         return RemoteUnreachable(f"The host name in {ep.base_url} could not be found. Check the address and "
                                  "your network connection.")
     return RemoteUnreachable(f"Cannot connect to {host}: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}.")
+
+
+def _secs(seconds: float) -> str:
+    return f"{seconds:.0f} seconds" if seconds >= 2 else f"{seconds:g} seconds"
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -416,35 +431,38 @@ class RemoteEngine:
         call.close()
 
     def _open(self, call: _Call, method: str, path: str, body: dict[str, Any] | None,
-              deadline: float) -> http.client.HTTPResponse:
+              wait: float) -> http.client.HTTPResponse:
         """Open ``call`` and turn connection problems into user-facing failures."""
         try:
-            return call.open(method, path, body, deadline=deadline)
+            return call.open(method, path, body, wait=wait)
         except (_Aborted, RemoteFailure):
             raise
         except (socket.timeout, TimeoutError) as exc:
             if call.aborted:
                 raise _Aborted() from None
-            if call._conn is not None and call._conn.sock is not None:  # connected: the answer was late
+            if call.connected:  # the request went out; the answer was late
                 raise RemoteTimeout(f"{self.host} accepted the request but sent nothing for "
-                                    f"{self.endpoint.first_token_timeout:.0f} seconds.") from None
+                                    f"{_secs(wait)}. The server may be busy; try again later.") from None
             raise _describe_connect_error(exc, self.endpoint) from None
         except (OSError, http.client.HTTPException) as exc:
             if call.aborted:
                 raise _Aborted() from None
-            if isinstance(exc, (http.client.RemoteDisconnected, http.client.BadStatusLine)):
+            if isinstance(exc, (http.client.RemoteDisconnected, http.client.BadStatusLine)) or (
+                    call.connected and isinstance(exc, (ConnectionResetError, BrokenPipeError))
+                    and not isinstance(exc, ssl.SSLError)):
                 raise RemoteBadResponse(f"{self.host} closed the connection without an HTTP answer. Check that "
-                                        "the address points at an OpenAI-compatible server.") from None
+                                        "the address uses the right scheme (http:// or https://) and points at "
+                                        "an OpenAI-compatible server.") from None
             if isinstance(exc, http.client.HTTPException):
                 raise RemoteBadResponse(f"{self.host} sent a reply that is not valid HTTP ({exc}).") from None
             raise _describe_connect_error(exc, self.endpoint) from None
 
-    def _check_status(self, resp: http.client.HTTPResponse, call: _Call, deadline: float, *,
+    def _check_status(self, resp: http.client.HTTPResponse, call: _Call, *,
                       model_id: str = "", what: str = "") -> None:
         if 200 <= resp.status < 300:
             return
         try:
-            call.set_deadline(min(deadline, time.monotonic() + self.endpoint.chunk_timeout))
+            call.set_deadline(time.monotonic() + self.endpoint.chunk_timeout)
             body = resp.read(MAX_ERROR_BODY)
         except (OSError, http.client.HTTPException):
             body = b""
@@ -456,9 +474,8 @@ class RemoteEngine:
         """``GET /v1/models``: the models the server offers (raises ``RemoteFailure``)."""
         rid, call = self._begin(request_id)
         try:
-            deadline = time.monotonic() + self.endpoint.connect_timeout + self.endpoint.chunk_timeout
-            resp = self._open(call, "GET", "/models", None, deadline)
-            self._check_status(resp, call, deadline, what="model list at " + urlsplit(self.endpoint.base_url).path + "/models")
+            resp = self._open(call, "GET", "/models", None, self.endpoint.chunk_timeout)
+            self._check_status(resp, call, what="model list at " + urlsplit(self.endpoint.base_url).path + "/models")
             try:
                 raw = resp.read(MAX_LINE)
             except (socket.timeout, TimeoutError):
@@ -523,15 +540,15 @@ class RemoteEngine:
         try:
             if call.aborted:
                 raise _Aborted()
-            deadline = started + self.endpoint.connect_timeout + self.endpoint.first_token_timeout
-            resp = self._open(call, "POST", "/chat/completions", _chat_body(model_id, req), deadline)
-            self._check_status(resp, call, deadline, model_id=model_id)
+            resp = self._open(call, "POST", "/chat/completions", _chat_body(model_id, req),
+                              self.endpoint.first_token_timeout)
+            self._check_status(resp, call, model_id=model_id)
             if on_progress is not None:
                 on_progress("prompt", 0.0)
             if "json" in (resp.getheader("Content-Type") or "") and "event-stream" not in resp.getheader("Content-Type", ""):
                 stream.read_whole(resp)  # a server that ignores "stream": true
             else:
-                stream.read(resp, deadline)
+                stream.read(resp, call.deadline)
         except _Aborted:
             return stream.stats("cancelled")
         except RemoteFailure as exc:
@@ -655,10 +672,10 @@ class _AnswerStream:
                     raise _Aborted() from None
                 if self.first_at:
                     raise RemoteTimeout(f"{self.engine.host} stopped sending in the middle of the answer for "
-                                        f"{ep.chunk_timeout:.0f} seconds. The partial answer is kept.",
+                                        f"{_secs(ep.chunk_timeout)}. The partial answer is kept.",
                                         self.text) from None
                 raise RemoteTimeout(f"{self.engine.host} accepted the request but sent no answer within "
-                                    f"{ep.first_token_timeout:.0f} seconds. The server may be busy or the model "
+                                    f"{_secs(ep.first_token_timeout)}. The server may be busy or the model "
                                     "still loading; try again later.") from None
             except (OSError, http.client.HTTPException) as exc:
                 if self.call.aborted:
