@@ -2,23 +2,12 @@
 
 :class:`RemoteEngine` implements :class:`~gpt4all_desktop.core.engine_api.ChatEngine` over
 ``GET /v1/models`` and ``POST /v1/chat/completions`` with server-sent events, so the chat view,
-history and benchmarks treat a remote model like a local one.
+history and benchmarks treat a remote model like a local one. The HTTP layer, its timeouts and
+the failure types live in :mod:`gpt4all_desktop.core.remote_http` (re-exported here).
 
-HTTP goes through the standard library's :mod:`http.client` on purpose: we own the socket, so
-
-* Stop closes the stream at once, from any thread (``shutdown`` on the socket wakes the reading
-  thread even while it waits for the server's first byte);
-* the three timeouts are exact: connecting, waiting for the first token (a big model on a busy
-  server may read a long prompt for minutes) and silence between tokens, each as a deadline on
-  real content, so keep-alive pings cannot hold a stuck answer open forever.
-
-TLS verification is always on. A server with a self-signed certificate is trusted by naming its
-certificate file (``trusted_cert``), which is added to the system's roots for that engine only.
-Environment proxies are not used: remote engines are usually on the same network.
-
-Every failure is an :class:`RemoteFailure` (an ``EngineFailure``) whose ``str()`` tells the user
-what happened and what to do; failures during an answer carry the text received so far in
-``partial_text`` so the app keeps it (marked as incomplete).
+Waiting for the first token and the silence between tokens are deadlines on real content, so
+keep-alive pings cannot hold a stuck answer open forever. Failures during an answer carry the
+text received so far in ``partial_text``, so the app keeps it (marked as incomplete).
 """
 
 from __future__ import annotations
@@ -28,136 +17,51 @@ import itertools
 import json
 import logging
 import socket
-import ssl
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
+from dataclasses import dataclass
 from typing import Any, Callable
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from gpt4all_desktop.core.engine_api import REMOTE_PREFIX
-from gpt4all_desktop.core.engine_process import EngineFailure
 from gpt4all_desktop.core.messages import GenerateRequest, GenerationStats, LoadRequest, ModelInfo
+from gpt4all_desktop.core.remote_http import (
+    DEFAULT_CHUNK_TIMEOUT,
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_FIRST_TOKEN_TIMEOUT,
+    MAX_ERROR_BODY,
+    Aborted,
+    Call,
+    RemoteAuthError,
+    RemoteBadResponse,
+    RemoteEndpoint,
+    RemoteFailure,
+    RemoteModelGone,
+    RemoteRateLimited,
+    RemoteServerError,
+    RemoteStreamCut,
+    RemoteTimeout,
+    RemoteTLSError,
+    RemoteUnreachable,
+    describe_connect_error,
+    normalize_base_url,
+    secs,
+    server_message,
+    ssl_context,
+    status_failure,
+)
+
+__all__ = [
+    "DEFAULT_CHUNK_TIMEOUT", "DEFAULT_CONNECT_TIMEOUT", "DEFAULT_FIRST_TOKEN_TIMEOUT", "RemoteAuthError",
+    "RemoteBadResponse", "RemoteEndpoint", "RemoteEngine", "RemoteFailure", "RemoteModel", "RemoteModelGone",
+    "RemoteRateLimited", "RemoteServerError", "RemoteStreamCut", "RemoteTLSError", "RemoteTimeout",
+    "RemoteUnreachable", "normalize_base_url", "remote_model_id", "remote_model_path", "ssl_context",
+]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CONNECT_TIMEOUT = 10.0
-DEFAULT_FIRST_TOKEN_TIMEOUT = 300.0
-DEFAULT_CHUNK_TIMEOUT = 60.0
 MAX_LINE = 4 * 1024 * 1024  # one SSE line; a whole non-streamed reply fits many times over
-MAX_ERROR_BODY = 64 * 1024
-USER_AGENT = "gpt4all-desktop"
-
-
-# ------------------------------------------------------------------ failures
-class RemoteFailure(EngineFailure):
-    """A remote request failed. ``partial_text`` is what the answer had reached, if it had started."""
-
-    def __init__(self, message: str, partial_text: str = "") -> None:
-        super().__init__(message)
-        self.partial_text = partial_text
-
-
-class RemoteUnreachable(RemoteFailure):
-    """No connection: wrong host or port, server down, DNS or network trouble."""
-
-
-class RemoteTimeout(RemoteFailure):
-    """The server did not answer (connect, first token or next token) within its timeout."""
-
-
-class RemoteTLSError(RemoteFailure):
-    """The TLS handshake failed, usually an unverifiable (self-signed or expired) certificate."""
-
-
-class RemoteAuthError(RemoteFailure):
-    """401/403: the API key is missing, wrong or lacks access."""
-
-
-class RemoteModelGone(RemoteFailure):
-    """404: the model (or the API path) is not on the server."""
-
-
-class RemoteRateLimited(RemoteFailure):
-    """429: too many requests. ``retry_after`` is the server's advice in seconds, when it gave one."""
-
-    def __init__(self, message: str, retry_after: float | None, partial_text: str = "") -> None:
-        super().__init__(message, partial_text)
-        self.retry_after = retry_after
-
-
-class RemoteServerError(RemoteFailure):
-    """The server answered with an error status (5xx, or a 4xx other than the ones above)."""
-
-    def __init__(self, message: str, status: int, partial_text: str = "") -> None:
-        super().__init__(message, partial_text)
-        self.status = status
-
-
-class RemoteBadResponse(RemoteFailure):
-    """The server's reply is not the OpenAI format (malformed JSON, missing fields)."""
-
-
-class RemoteStreamCut(RemoteFailure):
-    """The connection ended in the middle of an answer; ``partial_text`` holds what arrived."""
-
-
-# ----------------------------------------------------------------- endpoint
-def normalize_base_url(url: str) -> str:
-    """``http://host:8080`` -> ``http://host:8080/v1``; a URL with a path is kept as given.
-
-    Raises ``ValueError`` with a user-facing message for anything that is not an http(s) URL."""
-    text = (url or "").strip()
-    if not text:
-        raise ValueError("Enter the server's address, for example http://192.168.1.20:8080/v1.")
-    if "://" not in text:
-        text = "http://" + text
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https"):
-        raise ValueError(f"The address must start with http:// or https:// (got {parts.scheme}://).")
-    try:
-        _ = parts.port
-    except ValueError:
-        raise ValueError("The port in the address is not a number between 1 and 65535.") from None
-    if not parts.hostname:
-        raise ValueError("The address has no host name.")
-    if parts.query or parts.fragment:
-        raise ValueError("The address must not contain ? or #.")
-    path = parts.path.rstrip("/")
-    if not path:
-        path = "/v1"
-    return urlunsplit((parts.scheme.lower(), parts.netloc, path, "", ""))
-
-
-def ssl_context(trusted_cert: str = "") -> ssl.SSLContext:
-    """System roots plus, when given, one trusted certificate file (PEM). Hostnames are checked."""
-    ctx = ssl.create_default_context()
-    if trusted_cert:
-        try:
-            ctx.load_verify_locations(cafile=trusted_cert)
-        except (OSError, ssl.SSLError) as exc:
-            raise RemoteTLSError(f"The trusted certificate file {trusted_cert} cannot be used: "
-                                 f"{getattr(exc, 'strerror', None) or exc}. Choose a PEM certificate file.") from None
-    return ctx
-
-
-@dataclass(frozen=True)
-class RemoteEndpoint:
-    """Where a remote engine is and how to reach it. The key never appears in ``repr``."""
-
-    base_url: str
-    api_key: str = field(default="", repr=False)
-    trusted_cert: str = ""
-    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
-    first_token_timeout: float = DEFAULT_FIRST_TOKEN_TIMEOUT
-    chunk_timeout: float = DEFAULT_CHUNK_TIMEOUT
-
-    @property
-    def host(self) -> str:
-        """``host:port`` as the user typed it, for labels and messages."""
-        return urlsplit(self.base_url).netloc
 
 
 @dataclass(frozen=True)
@@ -189,189 +93,6 @@ def remote_model_id(model_path: str) -> str:
     return rest.split("/", 1)[1] if "/" in rest else ""
 
 
-# ------------------------------------------------------------------- calls
-class _Call:
-    """One HTTP exchange on its own connection; ``abort()`` may be called from any thread."""
-
-    def __init__(self, endpoint: RemoteEndpoint) -> None:
-        self.endpoint = endpoint
-        self.aborted = False
-        self.deadline = 0.0  # when the server's first byte (or next token) is due, monotonic
-        self._conn: http.client.HTTPConnection | None = None
-        # http.client forgets the socket once a "Connection: close" response starts; we keep it.
-        self._sock: socket.socket | None = None
-        self._lock = threading.Lock()
-
-    @property
-    def connected(self) -> bool:
-        return self._sock is not None
-
-    def open(self, method: str, path: str, body: dict[str, Any] | None, *, wait: float) -> http.client.HTTPResponse:
-        """Connect, send, and wait up to ``wait`` seconds for the status line."""
-        ep = self.endpoint
-        parts = urlsplit(ep.base_url)
-        host = parts.hostname or ""
-        if parts.scheme == "https":
-            conn: http.client.HTTPConnection = http.client.HTTPSConnection(
-                host, parts.port, timeout=ep.connect_timeout, context=ssl_context(ep.trusted_cert))
-        else:
-            conn = http.client.HTTPConnection(host, parts.port, timeout=ep.connect_timeout)
-        with self._lock:
-            if self.aborted:
-                raise _Aborted()
-            self._conn = conn
-        try:
-            conn.connect()
-        except BaseException:
-            if self.aborted:
-                raise _Aborted() from None
-            raise
-        with self._lock:
-            self._sock = conn.sock
-        if self.aborted:  # Stop pressed while connecting
-            self.close()
-            raise _Aborted()
-        headers = {"Accept": "text/event-stream" if body and body.get("stream") else "application/json",
-                   "User-Agent": USER_AGENT}
-        if ep.api_key:
-            headers["Authorization"] = f"Bearer {ep.api_key}"
-        payload = None
-        if body is not None:
-            payload = json.dumps(body).encode("utf-8")
-            headers["Content-Type"] = "application/json"
-        conn.request(method, parts.path + path, body=payload, headers=headers)
-        self.deadline = time.monotonic() + wait
-        self.set_deadline(self.deadline)
-        return conn.getresponse()
-
-    def set_deadline(self, deadline: float) -> None:
-        """Make the next socket read give up at ``deadline``."""
-        sock = self._sock
-        if sock is not None:
-            sock.settimeout(max(0.01, deadline - time.monotonic()))
-
-    def abort(self) -> None:
-        """Close the stream now: a thread blocked reading it wakes with EOF or an error."""
-        with self._lock:
-            self.aborted = True
-            sock = self._sock
-        if sock is not None:
-            try:
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's, safe beside TLS reads
-            except OSError:
-                pass
-
-    def close(self) -> None:
-        with self._lock:
-            conn, self._conn = self._conn, None
-            sock, self._sock = self._sock, None
-        for closable in (conn, sock):
-            if closable is not None:
-                try:
-                    closable.close()
-                except OSError:
-                    pass
-
-
-class _Aborted(Exception):
-    """Internal: the call was aborted by ``cancel``/``stop``."""
-
-
-def _describe_connect_error(exc: BaseException, ep: RemoteEndpoint) -> RemoteFailure:
-    host = ep.host
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        reason = exc.verify_message or exc.reason or str(exc)
-        hint = ("If this server uses a self-signed certificate, choose its certificate file under "
-                "\"Trust certificate\" in the engine's settings." if not ep.trusted_cert else
-                "The trusted certificate file does not match the server's certificate.")
-        return RemoteTLSError(f"The certificate of {host} could not be verified ({reason}). {hint}")
-    if isinstance(exc, ssl.SSLError):
-        return RemoteTLSError(f"The secure connection to {host} failed ({exc.reason or exc}). "
-                              "Check that the address uses the right scheme (http:// or https://) and port.")
-    if isinstance(exc, (socket.timeout, TimeoutError)):
-        return RemoteTimeout(f"{host} did not accept a connection within {_secs(ep.connect_timeout)}. "
-                             "Check the address and that the computer is on and reachable.")
-    if isinstance(exc, ConnectionRefusedError):
-        return RemoteUnreachable(f"Nothing is listening at {host}. Check the address and port, and that the "
-                                 "server is running.")
-    if isinstance(exc, socket.gaierror):
-        return RemoteUnreachable(f"The host name in {ep.base_url} could not be found. Check the address and "
-                                 "your network connection.")
-    return RemoteUnreachable(f"Cannot connect to {host}: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}.")
-
-
-def _secs(seconds: float) -> str:
-    return f"{seconds:.0f} seconds" if seconds >= 2 else f"{seconds:g} seconds"
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-
-
-def _server_message(raw: bytes, secret: str) -> str:
-    """The human part of an error body (OpenAI ``error.message``, FastAPI ``detail``), short and key-free."""
-    text = raw.decode("utf-8", errors="replace").strip()
-    try:
-        data = json.loads(text)
-    except ValueError:
-        data = None
-    if isinstance(data, dict):
-        err = data.get("error")
-        if isinstance(err, dict) and err.get("message"):
-            text = str(err["message"])
-        elif isinstance(err, str):
-            text = err
-        elif data.get("message"):
-            text = str(data["message"])
-        elif data.get("detail"):
-            text = str(data["detail"])
-    text = " ".join(text.split())
-    if secret:
-        text = text.replace(secret, "***")
-    return text[:300] + ("…" if len(text) > 300 else "")
-
-
-def _status_failure(status: int, reason: str, headers: http.client.HTTPMessage, body: bytes, *,
-                    ep: RemoteEndpoint, model_id: str = "", what: str = "") -> RemoteFailure:
-    detail = _server_message(body, ep.api_key)
-    said = f" The server said: {detail}" if detail else ""
-    host = ep.host
-    if status in (401, 403):
-        if not ep.api_key:
-            return RemoteAuthError(f"{host} needs an API key ({status} {reason}). Enter it in the remote "
-                                   f"engine's settings.{said}")
-        return RemoteAuthError(f"{host} refused the API key ({status} {reason}). Check the key in the remote "
-                               f"engine's settings.{said}")
-    if status == 404:
-        if model_id:
-            return RemoteModelGone(f"The model {model_id!r} is not available on {host} any more (404). It may "
-                                   f"have been removed or renamed; choose another model.{said}")
-        return RemoteModelGone(f"{host} has no {what or 'such address'} (404). Check the address: "
-                               f"OpenAI-compatible servers usually answer under /v1.{said}")
-    if status == 429:
-        wait = _retry_after(headers.get("Retry-After"))
-        advice = f"Try again in {wait:.0f} seconds." if wait is not None else "Wait a moment and try again."
-        return RemoteRateLimited(f"{host} is receiving too many requests (429). {advice}{said}", wait)
-    if 500 <= status < 600:
-        return RemoteServerError(f"{host} had an internal problem ({status} {reason}). Try again later, or "
-                                 f"check the server's log.{said}", status)
-    if 300 <= status < 400:
-        where = headers.get("Location", "")
-        return RemoteServerError(f"{host} redirects to {where or 'another address'} ({status}). Enter that "
-                                 "address as the engine's base URL.", status)
-    return RemoteServerError(f"{host} rejected the request ({status} {reason}).{said}", status)
-
-
 # ------------------------------------------------------------------ engine
 class RemoteEngine:
     """A :class:`ChatEngine` for one OpenAI-compatible server. Use from one thread; ``cancel`` and
@@ -383,7 +104,7 @@ class RemoteEngine:
         self.name = name or endpoint.host
         self.model: ModelInfo | None = None
         self._lock = threading.Lock()
-        self._active: dict[int, _Call] = {}
+        self._active: dict[int, Call] = {}
         self._cancelled: deque[int] = deque(maxlen=256)
         self._own_ids = itertools.count(-1, -1)  # never collides with the app's positive ids
 
@@ -415,49 +136,48 @@ class RemoteEngine:
         for call in calls:
             call.abort()
 
-    def _begin(self, request_id: int | None) -> tuple[int, _Call]:
+    def _begin(self, request_id: int | None) -> tuple[int, Call]:
         rid = request_id if request_id is not None else next(self._own_ids)
-        call = _Call(self.endpoint)
+        call = Call(self.endpoint)
         with self._lock:
             if rid in self._cancelled:
                 call.aborted = True
             self._active[rid] = call
         return rid, call
 
-    def _end(self, rid: int, call: _Call) -> None:
+    def _end(self, rid: int, call: Call) -> None:
         with self._lock:
             if self._active.get(rid) is call:
                 del self._active[rid]
         call.close()
 
-    def _open(self, call: _Call, method: str, path: str, body: dict[str, Any] | None,
+    def _open(self, call: Call, method: str, path: str, body: dict[str, Any] | None,
               wait: float) -> http.client.HTTPResponse:
         """Open ``call`` and turn connection problems into user-facing failures."""
         try:
             return call.open(method, path, body, wait=wait)
-        except (_Aborted, RemoteFailure):
+        except (Aborted, RemoteFailure):
             raise
         except (socket.timeout, TimeoutError) as exc:
             if call.aborted:
-                raise _Aborted() from None
+                raise Aborted() from None
             if call.connected:  # the request went out; the answer was late
                 raise RemoteTimeout(f"{self.host} accepted the request but sent nothing for "
-                                    f"{_secs(wait)}. The server may be busy; try again later.") from None
-            raise _describe_connect_error(exc, self.endpoint) from None
+                                    f"{secs(wait)}. The server may be busy; try again later.") from None
+            raise describe_connect_error(exc, self.endpoint) from None
         except (OSError, http.client.HTTPException) as exc:
             if call.aborted:
-                raise _Aborted() from None
+                raise Aborted() from None
             if isinstance(exc, (http.client.RemoteDisconnected, http.client.BadStatusLine)) or (
-                    call.connected and isinstance(exc, (ConnectionResetError, BrokenPipeError))
-                    and not isinstance(exc, ssl.SSLError)):
+                    call.connected and isinstance(exc, (ConnectionResetError, BrokenPipeError))):
                 raise RemoteBadResponse(f"{self.host} closed the connection without an HTTP answer. Check that "
                                         "the address uses the right scheme (http:// or https://) and points at "
                                         "an OpenAI-compatible server.") from None
             if isinstance(exc, http.client.HTTPException):
                 raise RemoteBadResponse(f"{self.host} sent a reply that is not valid HTTP ({exc}).") from None
-            raise _describe_connect_error(exc, self.endpoint) from None
+            raise describe_connect_error(exc, self.endpoint) from None
 
-    def _check_status(self, resp: http.client.HTTPResponse, call: _Call, *,
+    def _check_status(self, resp: http.client.HTTPResponse, call: Call, *,
                       model_id: str = "", what: str = "") -> None:
         if 200 <= resp.status < 300:
             return
@@ -466,7 +186,7 @@ class RemoteEngine:
             body = resp.read(MAX_ERROR_BODY)
         except (OSError, http.client.HTTPException):
             body = b""
-        raise _status_failure(resp.status, resp.reason, resp.headers, body, ep=self.endpoint,
+        raise status_failure(resp.status, resp.reason, resp.headers, body, ep=self.endpoint,
                               model_id=model_id, what=what)
 
     # ----------------------------------------------------------- models
@@ -482,10 +202,10 @@ class RemoteEngine:
                 raise RemoteTimeout(f"{self.host} started sending the model list but stopped.") from None
             except (OSError, http.client.HTTPException):
                 if call.aborted:
-                    raise _Aborted() from None
+                    raise Aborted() from None
                 raise RemoteStreamCut(f"The connection to {self.host} was cut while reading the model list.") from None
             return _parse_models(raw, self.host)
-        except _Aborted:
+        except Aborted:
             raise RemoteFailure("Listing the models was cancelled.") from None
         finally:
             self._end(rid, call)
@@ -539,7 +259,7 @@ class RemoteEngine:
         stream = _AnswerStream(self, call, on_token, started)
         try:
             if call.aborted:
-                raise _Aborted()
+                raise Aborted()
             resp = self._open(call, "POST", "/chat/completions", _chat_body(model_id, req),
                               self.endpoint.first_token_timeout)
             self._check_status(resp, call, model_id=model_id)
@@ -549,7 +269,7 @@ class RemoteEngine:
                 stream.read_whole(resp)  # a server that ignores "stream": true
             else:
                 stream.read(resp, call.deadline)
-        except _Aborted:
+        except Aborted:
             return stream.stats("cancelled")
         except RemoteFailure as exc:
             if call.aborted:
@@ -615,7 +335,7 @@ _FINISH = {"stop": "eos", "length": "max_tokens", "eos": "eos", "stop_sequence":
 class _AnswerStream:
     """Reads one SSE answer, counting and timing tokens as they arrive."""
 
-    def __init__(self, engine: RemoteEngine, call: _Call, on_token: Callable[[str], None], started: float) -> None:
+    def __init__(self, engine: RemoteEngine, call: Call, on_token: Callable[[str], None], started: float) -> None:
         self.engine = engine
         self.call = call
         self.on_token = on_token
@@ -669,20 +389,20 @@ class _AnswerStream:
                 line = resp.readline(MAX_LINE)
             except (socket.timeout, TimeoutError):
                 if self.call.aborted:
-                    raise _Aborted() from None
+                    raise Aborted() from None
                 if self.first_at:
                     raise RemoteTimeout(f"{self.engine.host} stopped sending in the middle of the answer for "
-                                        f"{_secs(ep.chunk_timeout)}. The partial answer is kept.",
+                                        f"{secs(ep.chunk_timeout)}. The partial answer is kept.",
                                         self.text) from None
                 raise RemoteTimeout(f"{self.engine.host} accepted the request but sent no answer within "
-                                    f"{_secs(ep.first_token_timeout)}. The server may be busy or the model "
+                                    f"{secs(ep.first_token_timeout)}. The server may be busy or the model "
                                     "still loading; try again later.") from None
             except (OSError, http.client.HTTPException) as exc:
                 if self.call.aborted:
-                    raise _Aborted() from None
+                    raise Aborted() from None
                 raise self._cut(type(exc).__name__) from None
             if self.call.aborted:
-                raise _Aborted()
+                raise Aborted()
             if not line:  # the server closed the stream
                 if data_lines:
                     self._event("\n".join(data_lines))
@@ -711,7 +431,7 @@ class _AnswerStream:
             raw = resp.read(MAX_LINE)
         except (OSError, http.client.HTTPException) as exc:
             if self.call.aborted:
-                raise _Aborted() from None
+                raise Aborted() from None
             raise self._cut(type(exc).__name__) from None
         try:
             payload = json.loads(raw)
@@ -735,7 +455,7 @@ class _AnswerStream:
         if not isinstance(payload, dict):
             raise RemoteBadResponse(f"{self.engine.host} sent an answer in an unexpected format.", self.text)
         if "error" in payload:
-            detail = _server_message(json.dumps(payload).encode(), self.engine.endpoint.api_key)
+            detail = server_message(json.dumps(payload).encode(), self.engine.endpoint.api_key)
             raise RemoteServerError(f"{self.engine.host} reported an error while answering: {detail}",
                                     500, self.text)
         if isinstance(payload.get("usage"), dict):

@@ -31,6 +31,7 @@ class Reply:
     cut_after: int | None = None
     stall_after: int | None = None
     done: bool = True
+    chunked: bool = True  # False: the body ends when the connection closes (some proxies do this)
 
 
 def chunk(content: str = "", finish: str | None = None, role: str | None = None) -> str:
@@ -100,9 +101,12 @@ class FakeOpenAI:
                     return
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
-                self.send_header("Transfer-Encoding", "chunked")
+                if reply.chunked:
+                    self.send_header("Transfer-Encoding", "chunked")
                 self.send_header("Connection", "close")
                 self.end_headers()
+                self.close_connection = True
+                self._chunked = reply.chunked
                 for i, event in enumerate(reply.events):
                     if reply.cut_after is not None and i >= reply.cut_after:
                         self.close_connection = True
@@ -115,10 +119,13 @@ class FakeOpenAI:
                     self._send(f"data: {event}\n\n".encode())
                 if reply.done:
                     self._send(b"data: [DONE]\n\n")
-                self.wfile.write(b"0\r\n\r\n")
+                if reply.chunked:
+                    self.wfile.write(b"0\r\n\r\n")
 
             def _send(self, data: bytes) -> None:
-                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+                if self._chunked:
+                    data = f"{len(data):x}\r\n".encode() + data + b"\r\n"
+                self.wfile.write(data)
                 self.wfile.flush()
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

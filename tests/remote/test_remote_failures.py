@@ -7,6 +7,7 @@ import ipaddress
 import shutil
 import ssl
 import subprocess
+import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -67,6 +68,18 @@ def test_model_list_gives_context_and_names(fake: FakeOpenAI) -> None:
     info = e.load(LoadRequest(remote_model_path("fk", "org/fake-70b"), context_length=2048))
     assert info.context_length == 2048 and info.name == "org/fake-70b"
     assert e.load(LoadRequest(remote_model_path("fk", "fake-7b"))).context_length == 8192
+
+
+def test_a_stream_that_ends_with_the_connection(fake: FakeOpenAI) -> None:
+    fake.routes["/v1/chat/completions"] = Reply(events=answer_events(["no", " chunking"]), chunked=False)
+    pieces: list[str] = []
+    engine(fake).generate(HELLO, pieces.append)
+    assert "".join(pieces) == "no chunking"
+    fake.routes["/v1/chat/completions"] = Reply(events=answer_events(["cut", " here", " x"]), chunked=False,
+                                                cut_after=3)
+    with pytest.raises(RemoteStreamCut) as err:
+        engine(fake).generate(HELLO, lambda _t: None)
+    assert err.value.partial_text == "cut here"
 
 
 def test_usage_and_length_finish_are_reported(fake: FakeOpenAI) -> None:
@@ -182,8 +195,6 @@ def test_silence_between_tokens(fake: FakeOpenAI) -> None:
 
 
 def test_cancel_wakes_a_stalled_stream(fake: FakeOpenAI) -> None:
-    import threading
-
     e = engine(fake)
     fake.routes["/v1/chat/completions"] = Reply(events=answer_events(["first", " second"]), stall_after=2)
     first = threading.Event()
@@ -305,7 +316,7 @@ def test_base_url_normalisation(typed: str, expected: str) -> None:
 
 @pytest.mark.parametrize(("typed", "message"), [
     ("", "Enter the server's address"), ("ftp://box", "http:// or https://"), ("http://box:99999", "port"),
-    ("http://box/v1?x=1", "?"),
+    ("http://box/v1?x=1", "?"), ("https://user:sk-1@box/v1", "API key field"),
 ])
 def test_bad_base_urls_get_a_clear_message(typed: str, message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("?", r"\?")):
