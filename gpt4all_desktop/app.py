@@ -55,8 +55,11 @@ def run_gui(argv: list[str], model: str | None = None) -> int:
         QMessageBox.critical(None, APP_NAME, f"Something went wrong: {text}\n\nDetails are in the log: {ctx.paths.log_file}")
 
     install_excepthooks(report)
+    from gpt4all_desktop.workers.storage_worker import StorageClient  # noqa: PLC0415
+
     controller = InferenceController(ctx.engine_log)
-    window = MainWindow(controller, models_dir, ctx.paths.config_dir / "window.ini",
+    storage = StorageClient(ctx.paths.database_path)
+    window = MainWindow(controller, storage, models_dir, ctx.paths.config_dir / "window.ini",
                         settings=settings, appearance=appearance, log_dir=ctx.paths.log_dir)
     window.show()
     for message in startup_messages:
@@ -65,6 +68,9 @@ def run_gui(argv: list[str], model: str | None = None) -> int:
         window._state.setValue("model/last", model)
     window.start()
     app.aboutToQuit.connect(controller.shutdown)
+    app.aboutToQuit.connect(storage.shutdown)
     code = app.exec()
     controller.shutdown()
+    storage.shutdown()
+    appearance.shutdown()
     return code

@@ -39,8 +39,11 @@ def main() -> int:
     settings.update({"theme": args.theme, "language": args.language})
     appearance = Appearance(app)
     appearance.apply(settings.values(), force=True)
+    from gpt4all_desktop.workers.storage_worker import StorageClient
+
     controller = InferenceController(ctx.engine_log)
-    window = MainWindow(controller, ctx.paths.models_dir, ctx.paths.config_dir / "window.ini",
+    storage = StorageClient(ctx.paths.database_path)
+    window = MainWindow(controller, storage, ctx.paths.models_dir, ctx.paths.config_dir / "window.ini",
                         sampling=SamplingParams(temperature=0.2, max_tokens=120, seed=4),
                         settings=settings, appearance=appearance)
     window.resize(1100, 720)
@@ -67,6 +70,7 @@ def main() -> int:
     print(args.out)
     window.close()
     controller.shutdown()
+    storage.shutdown()
     return 0
 
 

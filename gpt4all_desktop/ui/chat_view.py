@@ -26,10 +26,14 @@ class DisplayMessage:
     text: str
     stats: GenerationStats | None = None
     note: str = ""
+    message_id: int | None = None
+    branch: tuple[int, int, int | None, int | None] | None = None  # index, count, previous id, next id
 
 
 class ChatView(QScrollArea):
     regenerateRequested = Signal()
+    editRequested = Signal(int)
+    branchRequested = Signal(int)
     copied = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -131,6 +135,9 @@ class ChatView(QScrollArea):
             w.set_stats(m.stats, m.note)
         w.copyRequested.connect(self._copy)
         w.regenerateRequested.connect(self.regenerateRequested)
+        w.editRequested.connect(self.editRequested)
+        w.branchRequested.connect(self.branchRequested)
+        w.set_identity(m.message_id, m.branch)
         if index is None:
             self._layout.insertWidget(self._layout.count() - 1, w)
             self._widgets.append(w)
@@ -138,6 +145,17 @@ class ChatView(QScrollArea):
             self._layout.insertWidget(index + 2, w)  # after the "more" button and the empty hint
             self._widgets.insert(index, w)
         return w
+
+    def scroll_to_message(self, message_id: int) -> bool:
+        """Bring a saved message into view, creating older pages as needed (search hits)."""
+        while not any(w.message_id == message_id for w in self._widgets) and self._pending:
+            self._load_older()
+        target = next((w for w in self._widgets if w.message_id == message_id), None)
+        if target is None:
+            return False
+        self._stick = False
+        QTimer.singleShot(0, lambda: self.ensureWidgetVisible(target, 0, 40))
+        return True
 
     @Slot()
     def _load_older(self) -> None:

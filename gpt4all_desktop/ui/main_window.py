@@ -8,13 +8,13 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QMessageBox,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -23,12 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from gpt4all_desktop import APP_NAME
-from gpt4all_desktop.core.conversation import Conversation, Turn
-from gpt4all_desktop.core.messages import GenerateRequest, GenerationStats, LoadRequest, ModelInfo, SamplingParams
+from gpt4all_desktop.core.messages import ChatMessage, GenerateRequest, GenerationStats, LoadRequest, ModelInfo, SamplingParams
 from gpt4all_desktop.core.settings_apply import LOAD_FIELDS, load_request_from, sampling_from, system_prompt_from
 from gpt4all_desktop.core.settings_store import SettingsStore
 from gpt4all_desktop.core.starter_model import STARTER_NAME, find_models, starter_model_path
+from gpt4all_desktop.core.storage.models import EndState, Message, Role
+from gpt4all_desktop.ui.chat_session import ChatSession, ChatSnapshot
 from gpt4all_desktop.ui.chat_view import ChatView, DisplayMessage
+from gpt4all_desktop.ui.history_sidebar import HistorySidebar
+from gpt4all_desktop.workers.storage_worker import StorageClient
 from gpt4all_desktop.ui.composer import MAX_MESSAGE_CHARS, Composer
 from gpt4all_desktop.workers.inference_worker import InferenceController
 
@@ -36,6 +39,30 @@ log = logging.getLogger(__name__)
 
 STOP_NOTES = {"cancelled": "stopped", "max_tokens": "reached the answer length limit",
               "context_full": "the context window is full"}
+STATE_NOTES = {EndState.STOPPED: "stopped", EndState.INTERRUPTED: "interrupted: the app closed while it was written",
+               EndState.ERROR: "interrupted by an error"}
+
+
+def display_messages(snap: ChatSnapshot) -> list[DisplayMessage]:
+    """Saved messages as the chat view shows them, with their versions ("< 2/3 >")."""
+    out: list[DisplayMessage] = []
+    for m in snap.path:
+        if m.role is Role.SYSTEM:
+            continue
+        info = snap.branches.get(m.id)
+        branch = (info.index, info.count, info.previous_id, info.next_id) if info and info.count > 1 else None
+        stats = None
+        if m.role is Role.ASSISTANT and m.stats.generated_tokens:
+            stats = GenerationStats(prompt_tokens=m.stats.prompt_tokens or 0,
+                                    generated_tokens=m.stats.generated_tokens or 0,
+                                    time_to_first_token=m.stats.ttft_s or 0.0,
+                                    tokens_per_second=m.stats.tokens_per_second or 0.0)
+        note = STATE_NOTES.get(m.state, "")
+        if m.role is Role.ASSISTANT and not m.content and m.state is EndState.ERROR:
+            out.append(DisplayMessage("error", m.error or "No answer.", None, "", m.id, branch))
+            continue
+        out.append(DisplayMessage(m.role.value, m.content, stats, note, m.id, branch))
+    return out
 
 
 class MainWindow(QMainWindow):
@@ -45,12 +72,14 @@ class MainWindow(QMainWindow):
 
     settingsApplied = Signal(dict)  # the changed values, after they were saved and applied
 
-    def __init__(self, controller: InferenceController, models_dir: Path, state_file: Path,
+    def __init__(self, controller: InferenceController, storage: StorageClient, models_dir: Path, state_file: Path,
                  sampling: SamplingParams | None = None, load_request: LoadRequest | None = None,
                  settings: SettingsStore | None = None, appearance: object | None = None,
                  log_dir: Path | None = None) -> None:
         super().__init__()
         self.controller = controller
+        self.storage = storage
+        self.session = ChatSession(storage, self)
         self.models_dir = models_dir
         self.settings = settings
         self.appearance = appearance
@@ -58,9 +87,9 @@ class MainWindow(QMainWindow):
         self._sampling_override = sampling
         self.load_template = load_request
         self._state = QSettings(str(state_file), QSettings.Format.IniFormat)
-        self.conversations: list[Conversation] = []
-        self.current = Conversation()
         self._answer_text = ""
+        self._turn_user: object | None = None  # widgets of the turn being written, for their saved ids
+        self._turn_answer: object | None = None
         self._build()
         self._build_menus()
         if appearance is not None:
@@ -69,8 +98,8 @@ class MainWindow(QMainWindow):
             theme.themeChanged.connect(self.chat_view.set_theme)
         self._connect()
         self.retranslate()
-        self._new_chat()
         self.refresh_models()
+        self.session.new_chat()
         geometry = self._state.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
@@ -175,10 +204,8 @@ class MainWindow(QMainWindow):
         side.setObjectName("sidebar")
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(8, 8, 8, 8)
-        self.new_chat_button = QPushButton(side)
-        side_layout.addWidget(self.new_chat_button)
-        self.chat_list = QListWidget(side)
-        side_layout.addWidget(self.chat_list, 1)
+        self.sidebar = HistorySidebar(self.storage, side)
+        side_layout.addWidget(self.sidebar, 1)
         # Main column
         main = QWidget(splitter)
         main_layout = QVBoxLayout(main)
@@ -226,7 +253,9 @@ class MainWindow(QMainWindow):
         self.regenerate_action.setShortcut(QKeySequence("Ctrl+R"))
         self.focus_action = QAction(self)
         self.focus_action.setShortcut(QKeySequence("Ctrl+L"))
-        for a in (self.new_chat_action, self.stop_action, self.regenerate_action, self.focus_action):
+        self.search_action = QAction(self)
+        self.search_action.setShortcut(QKeySequence.StandardKey.Find)
+        for a in (self.new_chat_action, self.stop_action, self.regenerate_action, self.focus_action, self.search_action):
             self.addAction(a)
 
     def _connect(self) -> None:
@@ -241,21 +270,31 @@ class MainWindow(QMainWindow):
         c.busyChanged.connect(self._on_busy)
         self.composer.submitted.connect(self.send)
         self.send_button.clicked.connect(self._send_or_stop)
-        self.new_chat_button.clicked.connect(self._new_chat)
+        self.sidebar.newChatRequested.connect(self._new_chat)
+        self.sidebar.chatSelected.connect(self._on_chat_selected)
+        self.sidebar.messageSelected.connect(self._on_search_hit)
+        self.sidebar.chatDeleted.connect(self._on_chat_deleted)
+        self.sidebar.errorOccurred.connect(lambda m: self.chat_view.add_message("error", m))
         self.new_chat_action.triggered.connect(self._new_chat)
+        self.search_action.triggered.connect(lambda: self.sidebar.search_field.setFocus())
+        self.session.chatLoaded.connect(self._on_chat_loaded)
+        self.session.chatCreated.connect(self._on_chat_created)
+        self.session.failed.connect(lambda m: self.chat_view.add_message("error", m))
+        self.session.saved.connect(self._on_turn_saved)
+        self.chat_view.editRequested.connect(self.edit_message)
+        self.chat_view.branchRequested.connect(self.session.switch_branch)
+        self.storage.ready.connect(self._on_storage_ready)
+        self.storage.openFailed.connect(lambda m: self.chat_view.add_message("error", m))
         self.stop_action.triggered.connect(self.controller.stop)
         self.regenerate_action.triggered.connect(self.regenerate)
         self.focus_action.triggered.connect(lambda: self.composer.setFocus())
         self.chat_view.regenerateRequested.connect(self.regenerate)
         self.chat_view.copied.connect(lambda _t: self.statusBar().showMessage(self.tr("Copied"), 2000))
         self.model_picker.activated.connect(self._on_model_picked)
-        self.chat_list.currentItemChanged.connect(self._on_chat_selected)
 
     def retranslate(self) -> None:
         self.setWindowTitle(APP_NAME)
-        self.new_chat_button.setText(self.tr("New chat"))
-        self.new_chat_button.setAccessibleName(self.tr("New chat"))
-        self.chat_list.setAccessibleName(self.tr("Chats"))
+        self.search_action.setText(self.tr("Search chats"))
         self.model_picker.setAccessibleName(self.tr("Model"))
         self.model_picker.setToolTip(self.tr("The model that answers"))
         self.load_progress.setAccessibleName(self.tr("Model loading progress"))
@@ -335,6 +374,7 @@ class MainWindow(QMainWindow):
     def _on_model_loaded(self, info: ModelInfo) -> None:
         self.load_progress.setVisible(False)
         self._state.setValue("model/last", info.path)
+        self.session.set_model(info.path)
         if info.template_note:
             self.chat_view.add_message("notice", info.template_note)
         if info.fallback_reason:
@@ -363,31 +403,71 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ chats
     @Slot()
     def _new_chat(self) -> None:
-        if self.current.turns or not self.conversations:
-            if self.controller.generating:
-                self.controller.stop()
-            self.current = Conversation(system_prompt=system_prompt_from(self.resolved_settings()))
-            self.conversations.insert(0, self.current)
-            item = QListWidgetItem(self.tr("New chat"))
-            item.setData(Qt.ItemDataRole.UserRole, self.current.local_id)
-            self.chat_list.blockSignals(True)
-            self.chat_list.insertItem(0, item)
-            self.chat_list.setCurrentItem(item)
-            self.chat_list.blockSignals(False)
-            self.chat_view.clear()
+        if self.controller.generating:
+            self.controller.stop()
+        self.session.new_chat()
         self.composer.setFocus()
 
-    @Slot(object, object)
-    def _on_chat_selected(self, item: QListWidgetItem | None, _prev: object) -> None:
-        if item is None:
-            return
-        conv = next((c for c in self.conversations if c.local_id == item.data(Qt.ItemDataRole.UserRole)), None)
-        if conv is None or conv is self.current:
+    @Slot(int)
+    def _on_chat_selected(self, chat_id: int) -> None:
+        if chat_id == self.session.chat_id:
             return
         if self.controller.generating:
             self.controller.stop()
-        self.current = conv
-        self.chat_view.set_messages([DisplayMessage(t.role, t.content, t.stats) for t in conv.turns])
+        self.session.open_chat(chat_id)
+
+    @Slot(int, int)
+    def _on_search_hit(self, chat_id: int, message_id: int) -> None:
+        if self.controller.generating:
+            self.controller.stop()
+        self.session.open_chat(chat_id, focus_message=message_id)
+
+    @Slot(int)
+    def _on_chat_deleted(self, chat_id: int) -> None:
+        if chat_id == self.session.chat_id:
+            self._new_chat()
+
+    @Slot(object, object)
+    def _on_chat_loaded(self, snap: ChatSnapshot, focus: int | None) -> None:
+        if self.controller.generating:
+            return  # the answer being written owns the view; it reloads when saved
+        self.chat_view.set_messages(display_messages(snap))
+        if focus is not None:
+            self.chat_view.scroll_to_message(focus)
+        if snap.chat is not None:
+            self.sidebar.setCurrentChat(snap.chat.id)
+            model = snap.chat.model
+            loaded = self.controller.model.path if self.controller.model else None
+            if model and model != loaded and Path(model).is_file():
+                self.load_model(model)  # the chat continues with the model it last used
+
+    @Slot(int)
+    def _on_chat_created(self, chat_id: int) -> None:
+        self.sidebar.refresh()
+        self.sidebar.setCurrentChat(chat_id)
+
+    @Slot(object)
+    def _on_storage_ready(self, info: object) -> None:
+        report = getattr(info, "report", None)
+        moved = getattr(report, "moved_aside", None)
+        if moved:
+            self.chat_view.add_message("notice", self.tr(
+                "The chat history file was damaged. It was moved aside to %1 and a new one was started.")
+                .replace("%1", str(moved)))
+        recovered = int(getattr(info, "recovered_answers", 0) or 0)
+        if recovered:
+            self.chat_view.add_message("notice", self.tr(
+                "%n answer(s) were being written when the app closed; they are kept and marked as interrupted.",
+                "", recovered))
+        self.sidebar.refresh()
+        if self.settings is not None and self.settings.get("reload_last_chat"):
+            last = self._state.value("chat/last", 0)
+            try:
+                last_id = int(last)
+            except (TypeError, ValueError):
+                last_id = 0
+            if last_id:
+                self.session.open_chat(last_id)
 
     # ------------------------------------------------------------- messaging
     @Slot()
@@ -397,50 +477,106 @@ class MainWindow(QMainWindow):
         else:
             self.composer.submit()
 
+    def _model_path(self) -> str | None:
+        return self.controller.model.path if self.controller.model else self.model_picker.currentData() or None
+
+    def _system_prompt(self) -> str:
+        if self.session.chat is not None and self.session.chat.system_prompt:
+            return self.session.chat.system_prompt
+        return system_prompt_from(self.resolved_settings())
+
+    def _can_ask(self) -> bool:
+        if self.controller.model is None and not self.controller.loading:
+            self.chat_view.add_message("error", self.tr("No model is loaded. Choose a model above."))
+            return False
+        return True
+
     @Slot(str)
     def send(self, text: str) -> None:
         if len(text) > MAX_MESSAGE_CHARS:
             self.chat_view.add_message("error", self.tr("This message is too long (%1 characters). The limit is %2.")
                                        .replace("%1", f"{len(text):,}").replace("%2", f"{MAX_MESSAGE_CHARS:,}"))
             return
-        if self.controller.model is None and not self.controller.loading:
-            self.chat_view.add_message("error", self.tr("No model is loaded. Choose a model above."))
+        if not self._can_ask():
+            return
+        if self.controller.generating:
             return
         self.composer.clear()
-        self.current.turns.append(Turn("user", text))
-        self.chat_view.add_message("user", text)
-        if not self.current.title:
-            self.current.title = self.current.default_title()
-            item = self.chat_list.currentItem()
-            if item is not None:
-                item.setText(self.current.title)
-        self._ask()
+        system = self._system_prompt()
+        messages = self.session.prompt_messages(system) + [ChatMessage("user", text)]
+        self._turn_user = self.chat_view.add_message("user", text)
+        self.session.start_turn(text, self._model_path(), system)
+        self._ask(messages)
 
-    def _ask(self) -> None:
+    def _ask(self, messages: list[ChatMessage]) -> None:
         self._answer_text = ""
-        self.chat_view.begin_answer()
+        self._turn_answer = self.chat_view.begin_answer()
         self.chat_view.scroll_to_bottom()
-        self.controller.generate(GenerateRequest(self.current.prompt_messages(), self.sampling))
+        conv = str(self.session.chat_id) if self.session.chat_id is not None else ""
+        self.controller.generate(GenerateRequest(tuple(messages), self.sampling, conversation_id=conv))
 
     @Slot()
     def regenerate(self) -> None:
-        if self.controller.generating or not self.current.turns:
+        if self.controller.generating or not self._can_ask():
             return
-        if self.current.turns[-1].role == "assistant":
-            self.current.turns.pop()
+        if not self.session.start_regenerate(self._model_path()):
+            return
+        view = self.chat_view.message_widgets
+        if view and view[-1].role in ("assistant", "error"):
             self.chat_view.remove_last()
-        if self.current.turns and self.current.turns[-1].role == "user":
-            self._ask()
+        self._turn_user = None
+        self._ask(self.session.prompt_messages(self._system_prompt()))
+
+    @Slot(int)
+    def edit_message(self, message_id: int) -> None:
+        if self.controller.generating:
+            return
+        original = next((m for m in self.session.path if m.id == message_id), None)
+        if original is None:
+            return
+        text, ok = QInputDialog.getMultiLineText(self, self.tr("Edit message"),
+                                                 self.tr("Ask again with this text (the original stays as a version):"),
+                                                 original.content)
+        if ok and text.strip() and text != original.content:
+            self.ask_edited(message_id, text)
+
+    def ask_edited(self, message_id: int, text: str) -> None:
+        if not self._can_ask():
+            return
+        index = next((i for i, m in enumerate(self.session.path) if m.id == message_id), None)
+        if index is None:
+            return
+        messages = self.session.prompt_messages(self._system_prompt(), upto=index) + [ChatMessage("user", text)]
+        if not self.session.start_edit(message_id, text, self._model_path()):
+            return
+        self.chat_view.set_messages(display_messages(ChatSnapshot(self.session.chat, self.session.path, {})))
+        self._turn_user = self.chat_view.add_message("user", text)
+        self._ask(messages)
+
+    @Slot(object, object)
+    def _on_turn_saved(self, handle: object, snap: ChatSnapshot | None) -> None:
+        """Give the widgets of the finished turn their saved ids and versions ("< 2/3 >")."""
+        if snap is None:
+            return
+        branches = snap.branches
+        for widget, mid in ((self._turn_user, getattr(handle, "user_id", None)),
+                            (self._turn_answer, getattr(handle, "answer_id", None))):
+            if widget is None or mid is None or widget not in self.chat_view.message_widgets:
+                continue
+            info = branches.get(mid)
+            widget.set_identity(mid, (info.index, info.count, info.previous_id, info.next_id) if info else None)  # type: ignore[attr-defined]
+        self._turn_user = self._turn_answer = None
 
     @Slot(str)
     def _on_tokens(self, text: str) -> None:
         self._answer_text += text
+        self.session.append(text)
         self.chat_view.append_to_answer(text)
 
     @Slot(object)
     def _on_finished(self, stats: GenerationStats) -> None:
         end = "stopped" if stats.stop_reason == "cancelled" else "finished"
-        self.current.turns.append(Turn("assistant", self._answer_text, stats, end))
+        self.session.finish(stats, end)
         note = self.tr(STOP_NOTES[stats.stop_reason]) if stats.stop_reason in STOP_NOTES else ""
         self.chat_view.finish_answer(stats, note)
         if stats.dropped_messages:
@@ -454,8 +590,8 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_generation_failed(self, message: str) -> None:
+        self.session.finish(None, "error", message)
         if self._answer_text:
-            self.current.turns.append(Turn("assistant", self._answer_text, None, "error"))
             self.chat_view.finish_answer(None, self.tr("interrupted by an error"))
         else:
             self.chat_view.finish_answer(None)
@@ -480,6 +616,11 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: self.load_model(self.default_model_path()))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.controller.generating:
+            self.controller.stop()
+            self.session.finish(None, "stopped")  # saved now: the answer's last words are not lost
+        if self.session.chat_id is not None:
+            self._state.setValue("chat/last", self.session.chat_id)
         self._state.setValue("window/geometry", self.saveGeometry())
         self._state.sync()
         super().closeEvent(event)

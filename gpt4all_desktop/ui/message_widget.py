@@ -34,13 +34,16 @@ class MessageWidget(QFrame):
 
     copyRequested = Signal(str)
     regenerateRequested = Signal()
-    editRequested = Signal()
+    editRequested = Signal(int)  # message id
+    branchRequested = Signal(int)  # the sibling message id to show instead
 
     def __init__(self, role: str, text: str = "", parent: QWidget | None = None,
                  colors: ThemeColors = LIGHT) -> None:
         super().__init__(parent)
         self.role = role
         self.colors = colors
+        self.message_id: int | None = None
+        self._siblings: tuple[int | None, int | None] = (None, None)
         self._text = ""
         self.setObjectName(f"message_{role}")
         self.setProperty("role", role)
@@ -58,6 +61,24 @@ class MessageWidget(QFrame):
         self.author.setFont(font)
         header.addWidget(self.author)
         header.addStretch(1)
+        self.prev_button = QToolButton(self)
+        self.prev_button.setAutoRaise(True)
+        self.prev_button.setText("‹")
+        self.prev_button.clicked.connect(lambda: self._go(0))
+        self.branch_label = QLabel(self)
+        self.branch_label.setProperty("muted", True)
+        self.next_button = QToolButton(self)
+        self.next_button.setAutoRaise(True)
+        self.next_button.setText("›")
+        self.next_button.clicked.connect(lambda: self._go(1))
+        for w in (self.prev_button, self.branch_label, self.next_button):
+            w.setVisible(False)
+            header.addWidget(w)
+        self.edit_button = QToolButton(self)
+        self.edit_button.setAutoRaise(True)
+        self.edit_button.setVisible(False)
+        self.edit_button.clicked.connect(lambda: self.message_id is not None and self.editRequested.emit(self.message_id))
+        header.addWidget(self.edit_button)
         self.copy_button = QToolButton(self)
         self.copy_button.setAutoRaise(True)
         self.copy_button.clicked.connect(lambda: self.copyRequested.emit(self._text))
@@ -102,9 +123,34 @@ class MessageWidget(QFrame):
         self.regenerate_button.setText(self.tr("Regenerate"))
         self.regenerate_button.setToolTip(self.tr("Write this answer again"))
         self.regenerate_button.setAccessibleName(self.tr("Regenerate answer"))
+        self.edit_button.setText(self.tr("Edit"))
+        self.edit_button.setToolTip(self.tr("Edit and ask again; this version stays as a branch"))
+        self.edit_button.setAccessibleName(self.tr("Edit message"))
+        self.prev_button.setAccessibleName(self.tr("Previous version"))
+        self.next_button.setAccessibleName(self.tr("Next version"))
 
     def text(self) -> str:
         return self._text
+
+    def set_identity(self, message_id: int | None, branch: tuple[int, int, int | None, int | None] | None) -> None:
+        """The saved message's id and its place among versions: (index, count, previous id, next id)."""
+        self.message_id = message_id
+        self.edit_button.setVisible(self.role == "user" and message_id is not None)
+        show = branch is not None and branch[1] > 1
+        for w in (self.prev_button, self.branch_label, self.next_button):
+            w.setVisible(show)
+        if show:
+            index, count, prev_id, next_id = branch  # type: ignore[misc]
+            self.branch_label.setText(f"{index}/{count}")
+            self.branch_label.setAccessibleName(self.tr("Version %1 of %2").replace("%1", str(index)).replace("%2", str(count)))
+            self._siblings = (prev_id, next_id)
+            self.prev_button.setEnabled(prev_id is not None)
+            self.next_button.setEnabled(next_id is not None)
+
+    def _go(self, direction: int) -> None:
+        target = self._siblings[direction]
+        if target is not None:
+            self.branchRequested.emit(target)
 
     def set_text(self, text: str) -> None:
         self._text = text

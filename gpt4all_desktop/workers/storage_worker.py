@@ -154,7 +154,10 @@ class StorageClient(QObject):
         thread). ``on_result``/``on_error`` run on the GUI thread.
         """
         if self._closed:
-            raise RuntimeError("the storage client is shut down")
+            # Late timers and queued slots can still fire while the app quits; there is
+            # nothing left to save them to, and raising inside a Qt slot would only crash.
+            log.warning("storage call after shutdown ignored")
+            return 0
         self._next_id += 1
         self._callbacks[self._next_id] = (on_result, on_error)
         self._runRequested.emit(self._next_id, call)

@@ -9,6 +9,7 @@ import pytest
 
 from gpt4all_desktop.core.paths import AppPaths
 from gpt4all_desktop.workers.inference_worker import InferenceController
+from gpt4all_desktop.workers.storage_worker import StorageClient
 
 
 @pytest.fixture
@@ -23,3 +24,11 @@ def controller(tmp_path: Path) -> Iterator[InferenceController]:
 @pytest.fixture
 def paths() -> AppPaths:
     return AppPaths.default().ensure()
+
+
+@pytest.fixture
+def storage(paths: AppPaths, qtbot: object) -> Iterator[StorageClient]:
+    """The real chat database of the test profile, on its storage thread."""
+    client = StorageClient(paths.database_path)
+    yield client
+    client.shutdown()

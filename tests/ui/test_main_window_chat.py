@@ -12,12 +12,13 @@ from gpt4all_desktop.core.messages import SamplingParams
 from gpt4all_desktop.core.paths import AppPaths
 from gpt4all_desktop.ui.main_window import MainWindow
 from gpt4all_desktop.workers.inference_worker import InferenceController
+from gpt4all_desktop.workers.storage_worker import StorageClient
 from tests.model_files import starter, with_metadata
 
 
-def make_window(qtbot: QtBot, controller: InferenceController, paths: AppPaths,
+def make_window(qtbot: QtBot, controller: InferenceController, storage: StorageClient, paths: AppPaths,
                 sampling: SamplingParams | None = None) -> MainWindow:
-    window = MainWindow(controller, paths.models_dir, paths.config_dir / "window.ini",
+    window = MainWindow(controller, storage, paths.models_dir, paths.config_dir / "window.ini",
                         sampling=sampling or SamplingParams(temperature=0.0, max_tokens=40, seed=1))
     qtbot.addWidget(window)
     window.show()
@@ -44,8 +45,8 @@ def start_and_wait(qtbot: QtBot, window: MainWindow) -> None:
         assert window.controller.model is None
 
 
-def test_typing_enter_streams_an_answer_with_stats(qtbot: QtBot, controller: InferenceController, paths: AppPaths) -> None:
-    window = make_window(qtbot, controller, paths)
+def test_typing_enter_streams_an_answer_with_stats(qtbot: QtBot, controller: InferenceController, storage: StorageClient, paths: AppPaths) -> None:
+    window = make_window(qtbot, controller, storage, paths)
     start_and_wait(qtbot, window)
     assert window.model_picker.currentData() == str(starter())
     batches: list[str] = []
@@ -67,12 +68,14 @@ def test_typing_enter_streams_an_answer_with_stats(qtbot: QtBot, controller: Inf
     assert window.backend_label.text().startswith("CPU")
     assert window.composer.toPlainText() == ""
     assert window.send_button.text() == "Send"
-    # The chat got a title from the first message.
-    assert window.chat_list.currentItem().text().startswith("안녕!")
+    # The chat is saved, titled from its first message, and listed in the sidebar.
+    qtbot.waitUntil(lambda: window.session.chat is not None and bool(window.session.path), timeout=10_000)
+    assert window.session.chat.title.startswith("안녕!")
+    qtbot.waitUntil(lambda: window.sidebar.chat_model.rowCount() >= 1, timeout=10_000)
 
 
-def test_shift_enter_adds_a_line_instead_of_sending(qtbot: QtBot, controller: InferenceController, paths: AppPaths) -> None:
-    window = make_window(qtbot, controller, paths)
+def test_shift_enter_adds_a_line_instead_of_sending(qtbot: QtBot, controller: InferenceController, storage: StorageClient, paths: AppPaths) -> None:
+    window = make_window(qtbot, controller, storage, paths)
     qtbot.keyClicks(window.composer, "line one")
     qtbot.keyClick(window.composer, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClicks(window.composer, "line two")
@@ -80,8 +83,8 @@ def test_shift_enter_adds_a_line_instead_of_sending(qtbot: QtBot, controller: In
     assert window.chat_view.message_widgets == []
 
 
-def test_stop_button_stops_mid_answer_and_regenerate_works(qtbot: QtBot, controller: InferenceController, paths: AppPaths) -> None:
-    window = make_window(qtbot, controller, paths, SamplingParams(temperature=0.0, max_tokens=500))
+def test_stop_button_stops_mid_answer_and_regenerate_works(qtbot: QtBot, controller: InferenceController, storage: StorageClient, paths: AppPaths) -> None:
+    window = make_window(qtbot, controller, storage, paths, SamplingParams(temperature=0.0, max_tokens=500))
     start_and_wait(qtbot, window)
     with qtbot.waitSignal(controller.finished, timeout=60_000) as finished:
         window.send("Write a long story about a dragon and a knight.")
@@ -93,18 +96,18 @@ def test_stop_button_stops_mid_answer_and_regenerate_works(qtbot: QtBot, control
     assert stats.generated_tokens < 500
     answer = window.chat_view.message_widgets[-1]
     assert "stopped" in answer.footer.text()
-    assert window.current.turns[-1].end_state == "stopped"
+    qtbot.waitUntil(lambda: len(window.session.path) == 2, timeout=10_000)
+    assert window.session.path[-1].state.value == "stopped"
     # Regenerate replaces the last answer rather than adding another one.
     window.sampling = SamplingParams(temperature=0.0, max_tokens=12)
     with qtbot.waitSignal(controller.finished, timeout=60_000):
         answer.regenerate_button.click()
     assert [w.role for w in window.chat_view.message_widgets] == ["user", "assistant"]
-    assert len(window.current.turns) == 2
 
 
 def test_a_model_that_crashes_the_engine_leaves_the_window_usable(
-        qtbot: QtBot, controller: InferenceController, paths: AppPaths, tmp_path: Path) -> None:
-    window = make_window(qtbot, controller, paths)
+        qtbot: QtBot, controller: InferenceController, storage: StorageClient, paths: AppPaths, tmp_path: Path) -> None:
+    window = make_window(qtbot, controller, storage, paths)
     start_and_wait(qtbot, window)
     bad = with_metadata(starter(), tmp_path / "broken-blocks.gguf", "llama.block_count", 0)
     with qtbot.waitSignal(controller.loadFailed, timeout=60_000) as failed:
@@ -123,9 +126,9 @@ def test_a_model_that_crashes_the_engine_leaves_the_window_usable(
     assert finished.args[0].generated_tokens > 0
 
 
-def test_window_geometry_is_remembered(qtbot: QtBot, controller: InferenceController, paths: AppPaths) -> None:
-    window = make_window(qtbot, controller, paths)
+def test_window_geometry_is_remembered(qtbot: QtBot, controller: InferenceController, storage: StorageClient, paths: AppPaths) -> None:
+    window = make_window(qtbot, controller, storage, paths)
     window.resize(720, 500)
     window.close()
-    again = make_window(qtbot, controller, paths)
+    again = make_window(qtbot, controller, storage, paths)
     assert (again.width(), again.height()) == (720, 500)

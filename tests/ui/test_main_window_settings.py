@@ -10,12 +10,13 @@ from gpt4all_desktop.core.paths import AppPaths
 from gpt4all_desktop.core.settings_store import SettingsStore
 from gpt4all_desktop.ui.main_window import MainWindow
 from gpt4all_desktop.workers.inference_worker import InferenceController
+from gpt4all_desktop.workers.storage_worker import StorageClient
 
 
 def test_changed_settings_are_saved_used_and_reload_the_model(
-        qtbot: QtBot, controller: InferenceController, paths: AppPaths) -> None:
+        qtbot: QtBot, controller: InferenceController, storage: StorageClient, paths: AppPaths) -> None:
     store = SettingsStore.open(paths.settings_path)
-    window = MainWindow(controller, paths.models_dir, paths.config_dir / "window.ini", settings=store)
+    window = MainWindow(controller, storage, paths.models_dir, paths.config_dir / "window.ini", settings=store)
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(controller.modelLoaded, timeout=60_000) as loaded:
@@ -38,8 +39,8 @@ def test_changed_settings_are_saved_used_and_reload_the_model(
     assert again.get("context_length") == 1024 and again.get("max_tokens") == 7
 
 
-def test_settings_shortcut_and_menus_exist(qtbot: QtBot, controller: InferenceController, paths: AppPaths) -> None:
-    window = MainWindow(controller, paths.models_dir, paths.config_dir / "window.ini",
+def test_settings_shortcut_and_menus_exist(qtbot: QtBot, controller: InferenceController, storage: StorageClient, paths: AppPaths) -> None:
+    window = MainWindow(controller, storage, paths.models_dir, paths.config_dir / "window.ini",
                         settings=SettingsStore.open(paths.settings_path))
     qtbot.addWidget(window)
     titles = [a.text() for a in window.menuBar().actions()]

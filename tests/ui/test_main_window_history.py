@@ -1,0 +1,114 @@
+"""Conversations are saved as they happen, come back after a restart, and keep every version."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from gpt4all_desktop.core.messages import SamplingParams
+from gpt4all_desktop.core.paths import AppPaths
+from gpt4all_desktop.core.settings_store import SettingsStore
+from gpt4all_desktop.core.storage import ChatStore
+from gpt4all_desktop.ui.main_window import MainWindow
+from gpt4all_desktop.workers.inference_worker import InferenceController
+from gpt4all_desktop.workers.storage_worker import StorageClient
+
+
+def window_for(qtbot: QtBot, controller: InferenceController, storage: StorageClient, paths: AppPaths) -> MainWindow:
+    w = MainWindow(controller, storage, paths.models_dir, paths.config_dir / "window.ini",
+                   sampling=SamplingParams(temperature=0.8, max_tokens=16, seed=-1),
+                   settings=SettingsStore.open(paths.settings_path))
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def ask(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    with qtbot.waitSignal(window.session.saved, timeout=60_000):
+        window.send(text)
+
+
+def test_chat_is_saved_with_stats_and_reopens_after_restart(
+        qtbot: QtBot, controller: InferenceController, storage: StorageClient, paths: AppPaths) -> None:
+    window = window_for(qtbot, controller, storage, paths)
+    with qtbot.waitSignal(controller.modelLoaded, timeout=60_000):
+        window.start()
+    ask(qtbot, window, "What is the tallest mountain?")
+    ask(qtbot, window, "고마워요!")
+    chat_id = window.session.chat_id
+    assert chat_id is not None
+    window.close()
+
+    store = ChatStore.open(paths.database_path)
+    try:
+        path = store.active_path(chat_id)
+        assert [m.role.value for m in path] == ["user", "assistant", "user", "assistant"]
+        assert path[2].content == "고마워요!"
+        assert path[1].stats.generated_tokens and path[1].stats.tokens_per_second
+        assert path[1].model and path[1].model.endswith(".gguf")
+        assert store.chat(chat_id).model == path[1].model
+        assert store.integrity_check() == "ok"
+    finally:
+        store.close()
+
+    # "Restart": a new window on the same files reopens the last chat with its messages.
+    again = window_for(qtbot, controller, storage, paths)
+    storage.ready.emit(storage.opened_info)
+    qtbot.waitUntil(lambda: len(again.chat_view.message_widgets) == 4, timeout=10_000)
+    assert again.chat_view.message_widgets[2].text() == "고마워요!"
+    assert again.session.chat_id == chat_id
+
+
+def test_regenerate_and_edit_keep_earlier_versions(
+        qtbot: QtBot, controller: InferenceController, storage: StorageClient, paths: AppPaths) -> None:
+    window = window_for(qtbot, controller, storage, paths)
+    with qtbot.waitSignal(controller.modelLoaded, timeout=60_000):
+        window.start()
+    ask(qtbot, window, "Name a fruit.")
+    first_answer = window.session.path[-1]
+    with qtbot.waitSignal(window.session.saved, timeout=60_000):
+        window.regenerate()
+    qtbot.waitUntil(lambda: window.chat_view.message_widgets[-1].branch_label.text() == "2/2", timeout=10_000)
+    answer_widget = window.chat_view.message_widgets[-1]
+    assert answer_widget.prev_button.isVisible() or answer_widget.prev_button.isVisibleTo(window)
+    # Back to version 1: the first answer is still there, word for word.
+    answer_widget.prev_button.click()
+    qtbot.waitUntil(lambda: window.chat_view.message_widgets[-1].branch_label.text() == "1/2", timeout=10_000)
+    assert window.chat_view.message_widgets[-1].text() == first_answer.content
+
+    # Editing the question makes a new branch; the model only sees the edited one.
+    question_id = window.session.path[0].id
+    seen: list[object] = []
+    original = controller.generate
+
+    def spy(request):  # type: ignore[no-untyped-def]
+        seen.append(request)
+        return original(request)
+
+    controller.generate = spy  # type: ignore[method-assign]
+    with qtbot.waitSignal(window.session.saved, timeout=60_000):
+        window.ask_edited(question_id, "Name a vegetable.")
+    assert [m.content for m in seen[-1].messages if m.role == "user"] == ["Name a vegetable."]
+    qtbot.waitUntil(lambda: window.chat_view.message_widgets[0].branch_label.text() == "2/2", timeout=10_000)
+    window.chat_view.message_widgets[0].prev_button.click()
+    qtbot.waitUntil(lambda: window.chat_view.message_widgets[0].text() == "Name a fruit.", timeout=10_000)
+    # Under the original question both of its answers are still there.
+    assert window.chat_view.message_widgets[-1].branch_label.text().endswith("/2")
+
+
+def test_search_hit_opens_the_chat_at_the_message(
+        qtbot: QtBot, controller: InferenceController, storage: StorageClient, paths: AppPaths) -> None:
+    window = window_for(qtbot, controller, storage, paths)
+    with qtbot.waitSignal(controller.modelLoaded, timeout=60_000):
+        window.start()
+    ask(qtbot, window, "제주도 여행 계획을 세워 주세요")
+    target = window.session.chat_id
+    window._new_chat()
+    assert window.chat_view.message_widgets == []
+    with qtbot.waitSignal(window.sidebar.searchFinished, timeout=10_000) as found:
+        window.sidebar.search_field.setText("제주도")
+        window.sidebar.runSearch()
+    assert found.args[1] >= 1
+    window.sidebar.messageSelected.emit(target, window.session.path[0].id if window.session.path else 1)
+    qtbot.waitUntil(lambda: window.session.chat_id == target and len(window.chat_view.message_widgets) == 2,
+                    timeout=10_000)
+    assert "제주도" in window.chat_view.message_widgets[0].text()
