@@ -342,8 +342,9 @@ class _AnswerStream:
         self.started = started
         self.parts: list[str] = []
         self.chunks = 0
-        self.first_at = 0.0
-        self.last_at = 0.0
+        self.first_at = 0.0  # first visible text (time to first token)
+        self.last_at = 0.0  # latest visible text
+        self.progress_at = 0.0  # latest sign of work: text, or hidden reasoning/tool output
         self.usage: dict[str, Any] = {}
         self.finish: str | None = None
         self.done = False
@@ -383,17 +384,17 @@ class _AnswerStream:
         ep = self.engine.endpoint
         data_lines: list[str] = []
         while not self.done:
-            deadline = (self.last_at + ep.chunk_timeout) if self.first_at else first_deadline
+            deadline = (self.progress_at + ep.chunk_timeout) if self.progress_at else first_deadline
             self.call.set_deadline(deadline)
             try:
                 line = resp.readline(MAX_LINE)
             except (socket.timeout, TimeoutError):
                 if self.call.aborted:
                     raise Aborted() from None
-                if self.first_at:
+                if self.progress_at:
+                    kept = " The partial answer is kept." if self.parts else ""
                     raise RemoteTimeout(f"{self.engine.host} stopped sending in the middle of the answer for "
-                                        f"{secs(ep.chunk_timeout)}. The partial answer is kept.",
-                                        self.text) from None
+                                        f"{secs(ep.chunk_timeout)}.{kept}", self.text) from None
                 raise RemoteTimeout(f"{self.engine.host} accepted the request but sent no answer within "
                                     f"{secs(ep.first_token_timeout)}. The server may be busy or the model "
                                     "still loading; try again later.") from None
@@ -410,8 +411,8 @@ class _AnswerStream:
                     return
                 raise self._cut("the server closed the stream")
             if time.monotonic() > deadline:  # keep-alive pings alone do not count as progress
-                raise RemoteTimeout(f"{self.engine.host} sent no tokens for too long. The partial answer is kept.",
-                                    self.text)
+                raise RemoteTimeout(f"{self.engine.host} sent only keep-alive messages for too long"
+                                    f"{'; the partial answer is kept' if self.parts else ''}.", self.text)
             text = line.decode("utf-8", errors="replace").rstrip("\r\n")
             if not text:
                 if data_lines:
@@ -470,9 +471,13 @@ class _AnswerStream:
             if not isinstance(choice, dict):
                 continue
             delta = choice.get("delta") or {}
-            content = delta.get("content") if isinstance(delta, dict) else None
+            if not isinstance(delta, dict):
+                continue
+            now = time.monotonic()
+            if any(value for key, value in delta.items() if key != "role"):
+                self.progress_at = now  # e.g. reasoning_content: the model works, the answer is not late
+            content = delta.get("content")
             if isinstance(content, str) and content:
-                now = time.monotonic()
                 if not self.first_at:
                     self.first_at = now
                 self.last_at = now
@@ -481,5 +486,4 @@ class _AnswerStream:
                 self.on_token(content)
             if choice.get("finish_reason"):
                 self.finish = str(choice["finish_reason"])
-                if not self.first_at:
-                    self.first_at = self.last_at = time.monotonic()
+                self.progress_at = now

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import json
 import shutil
 import ssl
 import subprocess
@@ -192,6 +193,15 @@ def test_silence_between_tokens(fake: FakeOpenAI) -> None:
     with pytest.raises(RemoteTimeout, match="stopped sending") as err:
         e.generate(HELLO, lambda _t: None)
     assert err.value.partial_text == "first"
+
+
+def test_hidden_reasoning_counts_as_progress_but_not_as_answer(fake: FakeOpenAI) -> None:
+    thinking = [json.dumps({"choices": [{"index": 0, "delta": {"reasoning_content": "hmm"}, "finish_reason": None}]})]
+    e = engine(fake, first_token_timeout=0.3, chunk_timeout=0.3)
+    fake.routes["/v1/chat/completions"] = Reply(events=thinking + answer_events(["late"]), stall_after=1)
+    with pytest.raises(RemoteTimeout, match="stopped sending") as err:
+        e.generate(HELLO, lambda _t: None)
+    assert err.value.partial_text == ""
 
 
 def test_cancel_wakes_a_stalled_stream(fake: FakeOpenAI) -> None:
