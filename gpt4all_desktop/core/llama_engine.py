@@ -288,23 +288,42 @@ class LlamaEngine:
         max_chars = min(16 * 1024 * 1024, max(64 * 1024, n_ctx * 32))
         system = [m for m in messages[:1] if m.role == "system"]
         rest = list(messages[len(system):])
-        dropped = 0
-        while True:
-            text = self.template.render(system + rest, max_chars=max_chars)
+
+        def fitting(start: int) -> list[int] | None:
+            try:
+                text = self.template.render(system + rest[start:], max_chars=max_chars)
+            except PromptTooLong:
+                if start >= len(rest) - 1:
+                    raise
+                return None
             tokens = self._tokenize(text)
             if len(tokens) <= limit:
-                return tokens, dropped
-            if len(rest) <= 1:
+                return tokens
+            if start >= len(rest) - 1:
                 raise EngineError(
                     f"Your message is too long for this model's context window ({len(tokens):,} tokens; "
                     f"{limit:,} fit with room for the answer). Shorten it or raise the context length in settings."
                 )
-            # Drop the oldest turn: a user message and the answers that follow it.
-            cut = 1
-            while cut < len(rest) - 1 and rest[cut].role != "user":
-                cut += 1
-            rest = rest[cut:]
-            dropped += cut
+            return None
+
+        whole = fitting(0)
+        if whole is not None:
+            return whole, 0
+        # Whole turns are dropped (a user message and the answers that follow it). Which oldest
+        # turns to drop is found by bisection, so a chat of thousands of messages costs a dozen
+        # renders rather than one per message.
+        starts = [i for i in range(1, len(rest) - 1) if rest[i].role == "user"] + [len(rest) - 1]
+        lo, hi = 0, len(starts) - 1
+        best = fitting(starts[hi])
+        while lo < hi:
+            mid = (lo + hi) // 2
+            tokens = fitting(starts[mid])
+            if tokens is None:
+                lo = mid + 1
+            else:
+                hi, best = mid, tokens
+        assert best is not None
+        return best, starts[hi]
 
     def _tokenize(self, text: str) -> list[int]:
         data = text.encode("utf-8")
