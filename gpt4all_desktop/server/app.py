@@ -53,6 +53,7 @@ def create_app(host: ModelHost, *, api_key: str = "", defaults: SamplingParams |
     api = _Api(host, api_key, defaults or SamplingParams(), on_request, max_body_bytes)
     app = FastAPI(title="GPT4All Desktop local API", version=__version__,
                   docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.abort_all = api.abort_all
     app.add_api_route("/v1/models", api.list_models, methods=["GET"])
     app.add_api_route("/v1/models/{model:path}", api.get_model, methods=["GET"])
     app.add_api_route("/v1/chat/completions", api.chat_completions, methods=["POST"])
@@ -99,6 +100,15 @@ class _Api:
         self.defaults = defaults
         self._on_request = on_request
         self._max_body = max_body_bytes
+        self._active: set[Generation] = set()
+        self._stopping = False
+
+    def abort_all(self) -> None:
+        """The server is stopping: cancel every answer on the engine and end its response now.
+        Call on the server's event loop."""
+        self._stopping = True
+        for gen in list(self._active):
+            gen.abort("The server was stopped before the answer finished.")
 
     # ------------------------------------------------------------------ endpoints
     async def list_models(self, request: Request) -> JSONResponse:
@@ -130,8 +140,11 @@ class _Api:
         info = self._resolve_model(params.model)
         outcome = _Outcome(params, model_id(info))
         shaper = Shaper(params.kind, outcome.model)
+        if self._stopping:
+            raise ApiError(503, "The server is stopping.", code="server_stopping")
         gen: Generation | None = Generation(self.host, GenerateRequest(params.messages, params.sampling))
         gen.start()
+        self._active.add(gen)
         try:
             try:
                 first = await self._wait(gen, request)
@@ -139,13 +152,14 @@ class _Api:
                 outcome.status, outcome.error = 499, "The client closed the connection before the answer."
                 self._report_outcome(request, outcome)
                 return Response(status_code=499)
-            if first.kind == "error":
-                raise from_engine(first.text)
+            if first.kind != "token" and first.kind != "done":
+                raise _event_error(first)
             if params.stream:
                 stream_gen, gen = gen, None  # the stream owns the request from here on
 
                 def close() -> None:
                     stream_gen.close()
+                    self._active.discard(stream_gen)
                     self._report_outcome(request, outcome)
 
                 return _EventStream(self._stream(stream_gen, first, shaper, outcome), close)
@@ -153,6 +167,7 @@ class _Api:
         finally:
             if gen is not None:
                 gen.close()
+                self._active.discard(gen)
 
     async def _answer_whole(self, request: Request, gen: Generation, first: Event, shaper: Shaper,
                             outcome: _Outcome) -> Response:
@@ -165,8 +180,8 @@ class _Api:
             outcome.status, outcome.error = 499, "The client closed the connection before the answer."
             self._report_outcome(request, outcome)
             return Response(status_code=499)
-        if event.kind == "error":
-            error = from_engine(event.text)
+        if event.kind != "done":
+            error = _event_error(event)
             outcome.status, outcome.error = error.status, error.message
             self._report_outcome(request, outcome)
             return error.response()
@@ -192,7 +207,7 @@ class _Api:
                 yield sse("[DONE]")
                 return
             else:
-                error = from_engine(event.text)
+                error = _event_error(event)
                 outcome.status, outcome.error = error.status, error.message
                 yield sse(error.body())
                 return
@@ -301,6 +316,12 @@ class _Api:
             self._on_request(record)
         except Exception:  # noqa: BLE001 - a listener's bug must not fail the client's request
             log.exception("request listener failed")
+
+
+def _event_error(event: Event) -> ApiError:
+    if event.kind == "aborted":
+        return ApiError(503, event.text, code="server_stopping")
+    return from_engine(event.text)
 
 
 def _clip(text: str) -> str:

@@ -18,7 +18,7 @@ from gpt4all_desktop.server.host import ModelHost
 
 log = logging.getLogger(__name__)
 
-EventKind = Literal["token", "done", "error"]
+EventKind = Literal["token", "done", "error", "aborted"]  # aborted: the server is stopping
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,10 @@ class SinkBridge:
             log.debug("dropped a %s event for a stopped server", event.kind)
 
     # Called on the server's loop.
+    def interrupt(self, event: Event) -> None:
+        """End the stream now with ``event``; whatever the engine still sends is ignored."""
+        self._queue.put_nowait(event)
+
     async def next_event(self) -> Event:
         event = await self._queue.get()
         if event.kind != "token":
@@ -85,6 +89,14 @@ class Generation:
             log.info("cancelling abandoned API request %d", self.request_id)
             self._bridge.finished = True
             self._host.cancel(self.request_id)
+
+    def abort(self, message: str) -> None:
+        """Cancel on the engine and end this request's stream at once (the server is stopping:
+        an answer queued behind the user's chat must not hold the shutdown up)."""
+        if self._bridge is None or self._bridge.finished:
+            return
+        self.close()
+        self._bridge.interrupt(Event("aborted", message))
 
     async def next_event(self) -> Event:
         assert self._bridge is not None, "call start() first"

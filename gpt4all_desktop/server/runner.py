@@ -112,7 +112,7 @@ class ApiServer:
         self.port = self._sock.getsockname()[1]
         config = uvicorn.Config(self._app, http="h11", ws="none", lifespan="off", loop="asyncio",
                                 log_config=None, access_log=False, server_header=False,
-                                timeout_graceful_shutdown=1, timeout_keep_alive=5)
+                                timeout_graceful_shutdown=2, timeout_keep_alive=5)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, name=f"api-server-{self.port}", daemon=True)
         self._thread.start()
@@ -131,9 +131,9 @@ class ApiServer:
 
         def close_now() -> None:
             server.should_exit = True
-            server.force_exit = True  # do not wait for streaming clients to finish
             for listener in getattr(server, "servers", []):
-                listener.close()
+                listener.close()  # the port is free from here on
+            self._app.state.abort_all()  # answers in flight end now; uvicorn then closes their connections
             closed.set()
 
         if loop is not None and thread.is_alive():
