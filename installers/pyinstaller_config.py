@@ -190,25 +190,33 @@ def macos_signing(environ: dict[str, str] | None = None) -> dict[str, str | None
     }
 
 
-def windows_version_info(version: str):  # noqa: ANN201 - PyInstaller's VSVersionInfo
-    """The Windows version resource (Explorer's Details tab, the installer's file version)."""
-    from PyInstaller.utils.win32 import versioninfo as vi  # noqa: PLC0415
+def windows_version_file(version: str) -> str:
+    """The Windows version resource (Explorer's Details tab) in PyInstaller's version-file format.
 
+    Written as text rather than built from PyInstaller's classes, which need ``pefile`` (Windows
+    only), so tests on any OS can read it back.
+    """
     nums = numeric_version(version)
     dotted = ".".join(str(n) for n in nums)
-    strings = [
-        vi.StringStruct("CompanyName", APP_NAME),
-        vi.StringStruct("FileDescription", APP_NAME),
-        vi.StringStruct("FileVersion", dotted),
-        vi.StringStruct("InternalName", APP_ID),
-        vi.StringStruct("LegalCopyright", "MIT License"),
-        vi.StringStruct("OriginalFilename", f"{GUI_EXE}.exe"),
-        vi.StringStruct("ProductName", APP_NAME),
-        vi.StringStruct("ProductVersion", version),
-    ]
-    return vi.VSVersionInfo(
-        ffi=vi.FixedFileInfo(filevers=nums, prodvers=nums, mask=0x3F, flags=0x0, OS=0x40004,
-                             fileType=0x1, subtype=0x0, date=(0, 0)),
-        kids=[vi.StringFileInfo([vi.StringTable("040904B0", strings)]),
-              vi.VarFileInfo([vi.VarStruct("Translation", [0x0409, 1200])])],
-    )
+    strings = {
+        "CompanyName": APP_NAME,
+        "FileDescription": APP_NAME,
+        "FileVersion": dotted,
+        "InternalName": APP_ID,
+        "LegalCopyright": "MIT License",
+        "OriginalFilename": f"{GUI_EXE}.exe",
+        "ProductName": APP_NAME,
+        "ProductVersion": version,
+    }
+    entries = ",\n".join(f"          StringStruct({k!r}, {v!r})" for k, v in strings.items())
+    return f"""VSVersionInfo(
+  ffi=FixedFileInfo(filevers={nums}, prodvers={nums}, mask=0x3f, flags=0x0, OS=0x40004,
+                    fileType=0x1, subtype=0x0, date=(0, 0)),
+  kids=[
+    StringFileInfo([StringTable('040904B0', [
+{entries}
+    ])]),
+    VarFileInfo([VarStruct('Translation', [1033, 1200])])
+  ]
+)
+"""

@@ -1,0 +1,1 @@
+"""Tests of the build spec, installers, AppImage and CI workflow."""
