@@ -57,10 +57,19 @@ def run_gui(argv: list[str], model: str | None = None) -> int:
     install_excepthooks(report)
     from gpt4all_desktop.workers.storage_worker import StorageClient  # noqa: PLC0415
 
+    from gpt4all_desktop.core.installed_models import InstalledModels  # noqa: PLC0415
+    from gpt4all_desktop.workers.download_worker import DownloadController  # noqa: PLC0415
+
     controller = InferenceController(ctx.engine_log)
     storage = StorageClient(ctx.paths.database_path)
+    downloads = DownloadController(ctx.paths)
+    from gpt4all_desktop.core.remote_registry import RemoteRegistry  # noqa: PLC0415
+
+    remotes = RemoteRegistry(ctx.paths.config_dir)
+    installed = InstalledModels(ctx.paths, is_loaded=lambda p: bool(controller.model and controller.model.path == str(p)))
     window = MainWindow(controller, storage, models_dir, ctx.paths.config_dir / "window.ini",
-                        settings=settings, appearance=appearance, log_dir=ctx.paths.log_dir)
+                        settings=settings, appearance=appearance, log_dir=ctx.paths.log_dir,
+                        downloads=downloads, installed=installed, remotes=remotes)
     window.show()
     for message in startup_messages:
         window.chat_view.add_message("notice", message)
@@ -69,8 +78,10 @@ def run_gui(argv: list[str], model: str | None = None) -> int:
     window.start()
     app.aboutToQuit.connect(controller.shutdown)
     app.aboutToQuit.connect(storage.shutdown)
+    app.aboutToQuit.connect(downloads.shutdown)  # pauses downloads; they resume next time
     code = app.exec()
     controller.shutdown()
     storage.shutdown()
+    downloads.shutdown()
     appearance.shutdown()
     return code

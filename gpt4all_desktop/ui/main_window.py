@@ -75,7 +75,8 @@ class MainWindow(QMainWindow):
     def __init__(self, controller: InferenceController, storage: StorageClient, models_dir: Path, state_file: Path,
                  sampling: SamplingParams | None = None, load_request: LoadRequest | None = None,
                  settings: SettingsStore | None = None, appearance: object | None = None,
-                 log_dir: Path | None = None) -> None:
+                 log_dir: Path | None = None, downloads: object | None = None,
+                 installed: object | None = None, remotes: object | None = None) -> None:
         super().__init__()
         self.controller = controller
         self.storage = storage
@@ -84,7 +85,11 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.appearance = appearance
         self.log_dir = log_dir
+        self.downloads = downloads  # DownloadController: outlives the model manager dialog
+        self.installed = installed  # InstalledModels: per-model settings
         self._sampling_override = sampling
+        self.remotes = remotes  # RemoteRegistry: OpenAI-compatible servers whose models we can use
+        self._registered_remotes: set[str] = set()
         self.load_template = load_request
         self._state = QSettings(str(state_file), QSettings.Format.IniFormat)
         self._answer_text = ""
@@ -98,6 +103,7 @@ class MainWindow(QMainWindow):
             theme.themeChanged.connect(self.chat_view.set_theme)
         self._connect()
         self.retranslate()
+        self.register_remotes()
         self.refresh_models()
         self.session.new_chat()
         geometry = self._state.value("window/geometry")
@@ -112,7 +118,21 @@ class MainWindow(QMainWindow):
         if self.settings is None:
             return {}
         path = model_path if model_path is not None else (self.controller.model.path if self.controller.model else None)
-        return self.settings.resolved(path)
+        values = self.settings.resolved(path)
+        if path and self.installed is not None and not path.startswith("remote:"):
+            # The model manager's per-model settings sit between the app's and the chat's.
+            per_model = self.installed.settings(Path(path))  # type: ignore[attr-defined]
+            for name in ("temperature", "top_p", "top_k", "min_p", "repeat_penalty", "max_tokens",
+                         "context_length", "gpu_layers"):
+                value = getattr(per_model, name, None)
+                if value is not None:
+                    values[name] = value
+            if getattr(per_model, "system_prompt", ""):
+                values["system_prompt"] = per_model.system_prompt
+            if getattr(per_model, "chat_template_override", None):
+                values["chat_template"] = per_model.chat_template_override
+            values.update(self.settings.model_overrides(path))
+        return values
 
     @property
     def sampling(self) -> SamplingParams:
@@ -172,11 +192,82 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self._about)
-        self.file_menu.addActions([self.new_chat_action, self.settings_action])
+        self.models_action = QAction(self)
+        self.models_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
+        self.models_action.triggered.connect(self.open_model_manager)
+        self.remotes_action = QAction(self)
+        self.remotes_action.triggered.connect(self.open_remote_engines)
+        self.file_menu.addActions([self.new_chat_action, self.models_action, self.remotes_action, self.settings_action])
         self.file_menu.addSeparator()
         self.file_menu.addActions([self.logs_action, self.quit_action])
         self.chat_menu.addActions([self.stop_action, self.regenerate_action, self.focus_action])
         self.help_menu.addAction(self.about_action)
+
+    @Slot()
+    def open_model_manager(self) -> None:
+        """The catalog, Hugging Face search, downloads and installed models, in one dialog."""
+        if self.downloads is None:
+            return
+        from gpt4all_desktop.ui.model_manager import ModelManagerDialog  # noqa: PLC0415 - opened rarely
+
+        if getattr(self, "_manager", None) is not None and self._manager.isVisible():
+            self._manager.raise_()
+            self._manager.activateWindow()
+            return
+        self._manager = ModelManagerDialog(
+            self.downloads,  # type: ignore[arg-type]
+            is_loaded=lambda p: bool(self.controller.model and self.controller.model.path == str(p)), parent=self)
+        self._manager.modelInstalled.connect(self._on_model_installed)
+        self._manager.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._manager.destroyed.connect(lambda: setattr(self, "_manager", None))
+        self._manager.show()
+
+    def register_remotes(self) -> None:
+        """(Re-)register every configured remote engine with the inference worker."""
+        if self.remotes is None:
+            return
+        worker = self.controller.worker
+        current = set()
+        for config in self.remotes.engines():  # type: ignore[attr-defined]
+            try:
+                worker.register_remote(config.id, self.remotes.build_engine(config.id))  # type: ignore[attr-defined]
+                current.add(config.id)
+            except (ValueError, OSError) as exc:
+                log.warning("remote engine %s not usable: %s", config.id, exc)
+        for gone in self._registered_remotes - current:
+            worker.unregister_remote(gone)
+        self._registered_remotes = current
+
+    @Slot()
+    def open_remote_engines(self) -> None:
+        if self.remotes is None:
+            return
+        from gpt4all_desktop.ui.remote_engines_dialog import RemoteEnginesDialog  # noqa: PLC0415
+
+        dialog = RemoteEnginesDialog(self.remotes, self)  # type: ignore[arg-type]
+        dialog.enginesChanged.connect(self._on_remotes_changed)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    @Slot()
+    def _on_remotes_changed(self) -> None:
+        if self.controller.generating:
+            self.controller.stop()
+        self.register_remotes()
+        self.refresh_models()
+
+    @Slot(str)
+    def _on_model_installed(self, path: str) -> None:
+        self.refresh_models()
+        self.statusBar().showMessage(self.tr("Model ready: %1").replace("%1", Path(path).name), 8000)
+
+    @Slot(object)
+    def _on_download_progress(self, _snapshot: object) -> None:
+        done, total, running = self.downloads.overall()  # type: ignore[union-attr]
+        if running:
+            pct = f" {done * 100 // total}%" if total else ""
+            self.download_label.setText(self.tr("Downloading %n model(s)", "", running) + pct)
+        self.download_label.setVisible(bool(running))
 
     @Slot()
     def _open_logs(self) -> None:
@@ -221,6 +312,9 @@ class MainWindow(QMainWindow):
         self.load_progress.setMaximumWidth(200)
         self.load_progress.setVisible(False)
         top.addWidget(self.load_progress)
+        self.models_button = QPushButton(main)
+        self.models_button.clicked.connect(self.open_model_manager)
+        top.addWidget(self.models_button)
         top.addStretch(1)
         main_layout.addLayout(top)
         self.chat_view = ChatView(main)
@@ -242,7 +336,9 @@ class MainWindow(QMainWindow):
         self.model_label = QLabel(self)
         self.backend_label = QLabel(self)
         self.speed_label = QLabel(self)
-        for w in (self.model_label, self.backend_label, self.speed_label):
+        self.download_label = QLabel(self)
+        self.download_label.setVisible(False)
+        for w in (self.download_label, self.model_label, self.backend_label, self.speed_label):
             self.statusBar().addPermanentWidget(w)
         # Actions
         self.new_chat_action = QAction(self)
@@ -284,6 +380,10 @@ class MainWindow(QMainWindow):
         self.chat_view.editRequested.connect(self.edit_message)
         self.chat_view.branchRequested.connect(self.session.switch_branch)
         self.storage.ready.connect(self._on_storage_ready)
+        if self.downloads is not None:
+            for sig in ("progress", "finished", "failed", "paused"):
+                getattr(self.downloads, sig).connect(self._on_download_progress)
+            self.downloads.modelInstalled.connect(self._on_model_installed)
         self.storage.openFailed.connect(lambda m: self.chat_view.add_message("error", m))
         self.stop_action.triggered.connect(self.controller.stop)
         self.regenerate_action.triggered.connect(self.regenerate)
@@ -310,6 +410,11 @@ class MainWindow(QMainWindow):
             self.logs_action.setText(self.tr("Open log folder"))
             self.quit_action.setText(self.tr("Quit"))
             self.about_action.setText(self.tr("About"))
+            self.models_action.setText(self.tr("Models…"))
+            self.remotes_action.setText(self.tr("Remote engines…"))
+            self.models_button.setText(self.tr("Models…"))
+            self.models_button.setAccessibleName(self.tr("Open the model manager"))
+            self.download_label.setAccessibleName(self.tr("Downloads"))
         self._on_busy(self.controller.generating)
         self.chat_view.retranslate()
         self.composer.retranslate()
@@ -323,6 +428,9 @@ class MainWindow(QMainWindow):
         for path in find_models(self.models_dir):
             label = STARTER_NAME if path == starter else path.stem
             self.model_picker.addItem(label, str(path))
+        if self.remotes is not None:
+            for label, remote_path in self.remotes.model_choices(self.tr("{model} — remote ({host})")):  # type: ignore[attr-defined]
+                self.model_picker.addItem(label, remote_path)
         if self.model_picker.count() == 0:
             self.model_picker.addItem(self.tr("No models installed"), "")
         if current:

@@ -1,0 +1,45 @@
+"""A remote engine's models sit in the same picker, and a chat can switch between local and remote."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from gpt4all_desktop.core.paths import AppPaths
+from gpt4all_desktop.core.remote_registry import RemoteRegistry
+from gpt4all_desktop.ui.main_window import MainWindow
+from gpt4all_desktop.workers.inference_worker import InferenceController
+from gpt4all_desktop.workers.storage_worker import StorageClient
+from tests.remote.fake_openai import FakeOpenAI
+
+
+def test_remote_model_in_picker_answers_and_the_chat_keeps_going_locally(
+        qtbot: QtBot, controller: InferenceController, storage: StorageClient, paths: AppPaths) -> None:
+    with FakeOpenAI() as server:
+        registry = RemoteRegistry(paths.config_dir)
+        engine = registry.add("Workstation", server.base_url)
+        registry.list_models(engine.id)
+        window = MainWindow(controller, storage, paths.models_dir, paths.config_dir / "window.ini", remotes=registry)
+        qtbot.addWidget(window)
+        window.show()
+        with qtbot.waitSignal(controller.modelLoaded, timeout=60_000):
+            window.start()  # the local starter model
+        remote_paths = [window.model_picker.itemData(i) for i in range(window.model_picker.count())
+                        if str(window.model_picker.itemData(i)).startswith("remote:")]
+        assert remote_paths, "remote models are listed beside local ones"
+        label = window.model_picker.itemText(window.model_picker.findData(remote_paths[0]))
+        assert "remote" in label and "127.0.0.1" in label
+
+        with qtbot.waitSignal(controller.finished, timeout=30_000):
+            window.send("Hello locally")
+        with qtbot.waitSignal(controller.modelLoaded, timeout=30_000) as loaded:
+            window.load_model(remote_paths[0])
+        assert loaded.args[0].backend.startswith("Remote")
+        with qtbot.waitSignal(window.session.saved, timeout=30_000):
+            window.send("And now remotely")
+        widgets = window.chat_view.message_widgets
+        assert [w.role for w in widgets] == ["user", "assistant", "user", "assistant"]
+        assert widgets[-1].text() == "Hello, world!"
+        # The remote server saw the whole conversation, local answer included.
+        body = server.requests[-1][3]
+        assert [m["content"] for m in body["messages"] if m["role"] == "user"] == ["Hello locally", "And now remotely"]
+        assert window.session.path[-1].model == remote_paths[0]
