@@ -226,6 +226,23 @@ class ChatSession(QObject):
 
         self.storage.call(switch, self._loaded, self.failed.emit)
 
+    def set_settings(self, system_prompt: str | None, sampling: dict | None) -> None:
+        """Save this chat's own settings, then reload it so the next answer uses them."""
+        chat_id = self.chat_id
+        if chat_id is None:
+            return
+
+        def save(store: ChatStore) -> ChatSnapshot:
+            store.set_chat_settings(chat_id, system_prompt=system_prompt, sampling=sampling)
+            return _snapshot(store, chat_id)
+
+        def done(snap: ChatSnapshot) -> None:
+            if snap.chat is not None and snap.chat.id == self.chat_id:
+                self.chat = snap.chat
+            self.saved.emit(AnswerHandle(chat_id=chat_id), snap)
+
+        self.storage.call(save, done, self._save_failed)
+
     def set_model(self, model: str) -> None:
         chat_id = self.chat_id
         if chat_id is not None:

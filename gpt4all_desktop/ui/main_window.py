@@ -43,6 +43,16 @@ STATE_NOTES = {EndState.STOPPED: "stopped", EndState.INTERRUPTED: "interrupted: 
                EndState.ERROR: "interrupted by an error"}
 
 
+def _looks_like_chatgpt(path: Path) -> bool:
+    """ChatGPT's export is a JSON list of conversations with a "mapping" tree."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return head.lstrip().startswith("[") and '"mapping"' in head
+
+
 def display_messages(snap: ChatSnapshot) -> list[DisplayMessage]:
     """Saved messages as the chat view shows them, with their versions ("< 2/3 >")."""
     out: list[DisplayMessage] = []
@@ -132,6 +142,14 @@ class MainWindow(QMainWindow):
             if getattr(per_model, "chat_template_override", None):
                 values["chat_template"] = per_model.chat_template_override
             values.update(self.settings.model_overrides(path))
+        chat = self.session.chat
+        if chat is not None:
+            # A chat's own settings win over its model's and the app's.
+            for name, value in (chat.sampling or {}).items():
+                if name in values:
+                    values[name] = value
+            if chat.system_prompt:
+                values["system_prompt"] = chat.system_prompt
         return values
 
     @property
@@ -154,6 +172,43 @@ class MainWindow(QMainWindow):
         dialog.settingsChanged.connect(self.apply_settings)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    @Slot()
+    def open_chat_settings(self) -> None:
+        """This chat's own system prompt and sampling, over the model's and the app's."""
+        if self.settings is None:
+            return
+        if self.session.chat_id is None:
+            self.statusBar().showMessage(self.tr("Send a first message, then this chat can have its own settings."), 6000)
+            return
+        from gpt4all_desktop.core.settings_schema import Scope  # noqa: PLC0415
+        from gpt4all_desktop.ui.settings_dialog import SettingsDialog  # noqa: PLC0415
+
+        model_path = self.controller.model.path if self.controller.model else None
+        inherited = dict(self.settings.resolved(model_path))
+        current = self.resolved_settings()
+        dialog = SettingsDialog(current, self, defaults=inherited, level=Scope.CHAT)
+        dialog.setWindowTitle(self.tr("Chat settings"))
+        dialog.settingsChanged.connect(lambda changed: self.apply_chat_settings(changed, inherited))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def apply_chat_settings(self, changed: dict, inherited: dict | None = None) -> None:
+        """Store chat-level values; a value equal to the inherited one removes the override."""
+        chat, chat_id = self.session.chat, self.session.chat_id
+        if chat_id is None:
+            return
+        inherited = inherited if inherited is not None else self.settings.resolved(None) if self.settings else {}
+        sampling = dict(chat.sampling or {}) if chat is not None else {}
+        system_prompt = chat.system_prompt if chat is not None else None
+        for name, value in changed.items():
+            if name == "system_prompt":
+                system_prompt = value or None
+            elif value == inherited.get(name):
+                sampling.pop(name, None)
+            else:
+                sampling[name] = value
+        self.session.set_settings(system_prompt, sampling or None)
 
     @Slot(dict)
     def apply_settings(self, changed: dict) -> None:
@@ -195,12 +250,26 @@ class MainWindow(QMainWindow):
         self.models_action = QAction(self)
         self.models_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
         self.models_action.triggered.connect(self.open_model_manager)
+        self.chat_settings_action = QAction(self)
+        self.chat_settings_action.triggered.connect(self.open_chat_settings)
+        self.export_md_action = QAction(self)
+        self.export_md_action.triggered.connect(lambda: self.export_chats("md", all_chats=False))
+        self.export_json_action = QAction(self)
+        self.export_json_action.triggered.connect(lambda: self.export_chats("json", all_chats=False))
+        self.export_all_action = QAction(self)
+        self.export_all_action.triggered.connect(lambda: self.export_chats("json", all_chats=True))
+        self.import_action = QAction(self)
+        self.import_action.triggered.connect(self.import_chats)
         self.remotes_action = QAction(self)
         self.remotes_action.triggered.connect(self.open_remote_engines)
         self.file_menu.addActions([self.new_chat_action, self.models_action, self.remotes_action, self.settings_action])
         self.file_menu.addSeparator()
+        self.file_menu.addActions([self.import_action, self.export_all_action])
+        self.file_menu.addSeparator()
         self.file_menu.addActions([self.logs_action, self.quit_action])
-        self.chat_menu.addActions([self.stop_action, self.regenerate_action, self.focus_action])
+        self.chat_menu.addActions([self.stop_action, self.regenerate_action, self.focus_action, self.search_action])
+        self.chat_menu.addSeparator()
+        self.chat_menu.addActions([self.chat_settings_action, self.export_md_action, self.export_json_action])
         self.help_menu.addAction(self.about_action)
 
     @Slot()
@@ -268,6 +337,56 @@ class MainWindow(QMainWindow):
             pct = f" {done * 100 // total}%" if total else ""
             self.download_label.setText(self.tr("Downloading %n model(s)", "", running) + pct)
         self.download_label.setVisible(bool(running))
+
+    # ------------------------------------------------------- export, import
+    def export_chats(self, fmt: str, all_chats: bool, path: str | None = None) -> None:
+        """Write the open chat (or all chats) as Markdown or our versioned JSON, off the GUI thread."""
+        if not all_chats and self.session.chat_id is None:
+            self.statusBar().showMessage(self.tr("There is nothing to export in this chat yet."), 6000)
+            return
+        if path is None:
+            suffix = "Markdown (*.md)" if fmt == "md" else "JSON (*.json)"
+            name = "chats" if all_chats else (self.session.chat.title if self.session.chat else "chat") or "chat"
+            safe = "".join(c if c.isalnum() or c in " -_" else "_" for c in name).strip() or "chat"
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export"), f"{safe}.{fmt}", suffix)
+            if not path:
+                return
+        from gpt4all_desktop.core.storage import export_import  # noqa: PLC0415
+
+        ids = None if all_chats else [self.session.chat_id]
+        target = Path(path)
+        writer = export_import.write_markdown if fmt == "md" else export_import.write_json
+        self.storage.call(lambda store: writer(store, target, ids),
+                          lambda _r: self._notify(self.tr("Exported to %1").replace("%1", str(target))),
+                          lambda m: self.chat_view.add_message("error", m))
+
+    def import_chats(self, path: str | None = None) -> None:
+        """Import our JSON export or ChatGPT's conversations.json (or its .zip); all or nothing."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Import chats"), "",
+                                                  self.tr("Chat exports (*.json *.zip)"))
+            if not path:
+                return
+        from gpt4all_desktop.core.storage import chatgpt_import, export_import  # noqa: PLC0415
+
+        source = Path(path)
+
+        def run(store: object) -> int:
+            try:
+                return len(export_import.import_json_file(store, source))  # type: ignore[arg-type]
+            except Exception as ours:  # noqa: BLE001 - not our format: maybe ChatGPT's
+                if source.suffix.lower() == ".zip" or _looks_like_chatgpt(source):
+                    return len(chatgpt_import.import_chatgpt_file(store, source).chat_ids)  # type: ignore[arg-type]
+                raise ours
+
+        def done(count: int) -> None:
+            self.sidebar.refresh()
+            self._notify(self.tr("Imported %n chat(s).", "", count))
+
+        self.storage.call(run, done, lambda m: self.chat_view.add_message("error", m))
+
+    def _notify(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
 
     @Slot()
     def _open_logs(self) -> None:
@@ -412,6 +531,11 @@ class MainWindow(QMainWindow):
             self.about_action.setText(self.tr("About"))
             self.models_action.setText(self.tr("Models…"))
             self.remotes_action.setText(self.tr("Remote engines…"))
+            self.chat_settings_action.setText(self.tr("Chat settings…"))
+            self.export_md_action.setText(self.tr("Export chat as Markdown…"))
+            self.export_json_action.setText(self.tr("Export chat as JSON…"))
+            self.export_all_action.setText(self.tr("Export all chats…"))
+            self.import_action.setText(self.tr("Import chats…"))
             self.models_button.setText(self.tr("Models…"))
             self.models_button.setAccessibleName(self.tr("Open the model manager"))
             self.download_label.setAccessibleName(self.tr("Downloads"))

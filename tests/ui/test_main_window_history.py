@@ -112,3 +112,52 @@ def test_search_hit_opens_the_chat_at_the_message(
     qtbot.waitUntil(lambda: window.session.chat_id == target and len(window.chat_view.message_widgets) == 2,
                     timeout=10_000)
     assert "제주도" in window.chat_view.message_widgets[0].text()
+
+
+def test_export_import_and_chat_settings_from_the_window(
+        qtbot: QtBot, controller: InferenceController, storage: StorageClient, paths: AppPaths, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    from pathlib import Path
+
+    window = window_for(qtbot, controller, storage, paths)
+    with qtbot.waitSignal(controller.modelLoaded, timeout=60_000):
+        window.start()
+    ask(qtbot, window, "Remember the word 바다.")
+    chat_id = window.session.chat_id
+
+    # This chat gets its own answer length, which the next request uses.
+    with qtbot.waitSignal(window.session.saved, timeout=10_000):
+        window.apply_chat_settings({"max_tokens": 3, "system_prompt": "Answer in one word."})
+    assert window.resolved_settings()["max_tokens"] == 3
+    window.sampling = None  # type: ignore[assignment]  # use the resolved settings from now on
+    assert window.sampling.max_tokens == 3
+    assert window.session.prompt_messages(window._system_prompt())[0].content == "Answer in one word."
+
+    md, js = tmp_path / "chat.md", tmp_path / "chat.json"
+    window.export_chats("md", all_chats=False, path=str(md))
+    window.export_chats("json", all_chats=False, path=str(js))
+    qtbot.waitUntil(lambda: md.exists() and js.exists() and storage.pending == 0, timeout=10_000)
+    assert "바다" in md.read_text(encoding="utf-8")
+    exported = json.loads(js.read_text(encoding="utf-8"))
+    assert "바다" in json.dumps(exported, ensure_ascii=False)
+
+    # A broken file is refused with a message naming the problem, and nothing is imported.
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "something else"}', encoding="utf-8")
+    before = len(window.chat_view.message_widgets)
+    window.import_chats(str(bad))
+    qtbot.waitUntil(lambda: len(window.chat_view.message_widgets) > before, timeout=10_000)
+    assert window.chat_view.message_widgets[-1].role == "error"
+
+    with qtbot.waitSignal(window.sidebar.chatsLoaded, timeout=10_000):
+        window.import_chats(str(js))
+    chatgpt = Path(__file__).resolve().parents[1] / "fixtures" / "chatgpt_conversations.json"
+    with qtbot.waitSignal(window.sidebar.chatsLoaded, timeout=10_000):
+        window.import_chats(str(chatgpt))
+    store = __import__("gpt4all_desktop.core.storage", fromlist=["ChatStore"]).ChatStore.open(paths.database_path)
+    try:
+        titles = [c.title for c in store.list_chats()]
+        assert len(titles) >= 3
+        assert titles.count(store.chat(chat_id).title) >= 2  # the original and its imported copy
+    finally:
+        store.close()
