@@ -149,6 +149,18 @@ def keep_data(dest: str) -> bool:
     return "qml" not in parts
 
 
+def keep_data_entry(entry: tuple[str, str, str], platform: str | None = None) -> bool:
+    """Filter for ``Analysis.datas`` entries ``(dest, source, typecode)``.
+
+    PyInstaller lists the top-level links to shared libraries (``libQt6Network.so.6 ->
+    PySide6/Qt/lib/...``) as SYMLINK data entries; one whose library we dropped would dangle.
+    """
+    dest, source, typecode = entry
+    if typecode == "SYMLINK":
+        return keep_binary(dest, platform) and keep_binary(source, platform)
+    return keep_data(dest)
+
+
 def dedupe_llama_libs(binaries: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Drop ``libfoo.so.0.25.3`` where ``libfoo.so`` and its soname ``libfoo.so.0`` come too.
 
@@ -175,7 +187,7 @@ def macos_info_plist(version: str) -> dict[str, object]:
         "CFBundleVersion": version,
         "NSHighResolutionCapable": True,
         "NSRequiresAquaSystemAppearance": False,  # follow the system's dark mode
-        "LSMinimumSystemVersion": "12.0",
+        "LSMinimumSystemVersion": "13.0",  # Qt 6.11 (the PySide6 wheels) needs macOS 13
         "LSApplicationCategoryType": "public.app-category.productivity",
         "NSHumanReadableCopyright": "MIT License",
     }

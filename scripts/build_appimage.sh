@@ -15,14 +15,15 @@
 #                      (default here: -DGGML_NATIVE=OFF, so the AppImage runs on other x86 CPUs;
 #                       add -DGGML_VULKAN=ON for Vulkan)
 #   APPIMAGE_COMP      gzip (default) or xz
-#   DIST               output folder (default: dist)
+#   DIST               output folder (default: dist); BUILD_DIR: work folder (default: build)
+#   PYTHON_BIN         the Python that has PyInstaller (default: .venv/bin/python)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 offline=0
 for arg in "$@"; do
   case "$arg" in
     --offline) offline=1 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -34,7 +35,7 @@ if [ "${SKIP_BOOTSTRAP:-0}" != 1 ]; then
   export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
   bash scripts/bootstrap.sh packaging
 fi
-PY=.venv/bin/python
+PY="${PYTHON_BIN:-.venv/bin/python}"
 version="$("$PY" -c 'import re,sys; print(re.search(r"__version__\s*=\s*\"([^\"]+)\"", open("gpt4all_desktop/__init__.py").read()).group(1))')"
 arch="$(uname -m)"
 if [ "$arch" != x86_64 ]; then

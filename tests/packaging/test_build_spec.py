@@ -124,6 +124,15 @@ def test_qt_translations_other_than_the_apps_languages_are_dropped() -> None:
     assert cfg.keep_data("resources/i18n/gpt4all_desktop_ko.qm")
 
 
+def test_links_to_dropped_libraries_are_dropped_too() -> None:
+    link = ("libQt6Network.so.6", "PySide6/Qt/lib/libQt6Network.so.6", "SYMLINK")
+    assert not cfg.keep_data_entry(link, "linux")
+    assert cfg.keep_data_entry(link, "darwin")
+    assert cfg.keep_data_entry(("libQt6Gui.so.6", "PySide6/Qt/lib/libQt6Gui.so.6", "SYMLINK"), "linux")
+    assert cfg.keep_data_entry(("resources/catalog.json", "/repo/resources/catalog.json", "DATA"), "linux")
+    assert not cfg.keep_data_entry(("PySide6/Qt/translations/qtbase_fr.qm", "/x/qtbase_fr.qm", "DATA"), "linux")
+
+
 def test_duplicate_llama_libraries_are_collected_once() -> None:
     libs = [(f"/site/llama_cpp/lib/{name}", "llama_cpp/lib") for name in (
         "libllama.so", "libllama.so.0", "libllama.so.0.5.0", "libggml.so", "libggml.so.0", "libggml.so.0.25.3",
