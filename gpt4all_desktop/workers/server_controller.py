@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from gpt4all_desktop.core.messages import SamplingParams
+from gpt4all_desktop.server.config import DEFAULT_PORT, ServerConfig, ServerStartError
 from gpt4all_desktop.server.host import ModelHost, RequestRecord
-from gpt4all_desktop.server.runner import DEFAULT_PORT, ApiServer, ServerConfig, ServerStartError
+
+if TYPE_CHECKING:
+    from gpt4all_desktop.server.runner import ApiServer
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +75,8 @@ class ServerWorker(QObject):
         self._stop_server()
         if wanted is None:
             return
+        from gpt4all_desktop.server.runner import ApiServer  # noqa: PLC0415 - the web framework loads here, off the GUI thread
+
         server = ApiServer(self._host, settings.config(), defaults=defaults, on_request=self.requestRecorded.emit)
         try:
             server.start()
