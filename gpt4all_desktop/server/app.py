@@ -30,7 +30,7 @@ from gpt4all_desktop.server.bridge import Event, Generation
 from gpt4all_desktop.server.errors import ApiError, from_engine, not_ready
 from gpt4all_desktop.server.host import ModelHost, RequestRecord, model_id, model_matches
 from gpt4all_desktop.server.openai_format import Shaper, finish_reason, model_object, sse
-from gpt4all_desktop.server.params import CompletionParams, parse_chat, parse_completion, parse_json
+from gpt4all_desktop.server.params import CompletionParams, Kind, parse_chat, parse_completion, parse_json
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +51,10 @@ def create_app(host: ModelHost, *, api_key: str = "", defaults: SamplingParams |
     parameters a request leaves out. ``on_request`` is called on the server's thread once per
     handled request."""
     api = _Api(host, api_key, defaults or SamplingParams(), on_request, max_body_bytes)
+    # Private by design: no OpenTelemetry spans, metrics or exporters, whatever the environment says.
     app = FastAPI(title="GPT4All Desktop local API", version=__version__,
-                  docs_url=None, redoc_url=None, openapi_url=None)
+                  docs_url=None, redoc_url=None, openapi_url=None,
+                  telemetry={"tracing": False, "metrics": False, "logs": False, "auto_configure": False})
     app.state.abort_all = api.abort_all
     app.add_api_route("/v1/models", api.list_models, methods=["GET"])
     app.add_api_route("/v1/models/{model:path}", api.get_model, methods=["GET"])
@@ -133,7 +135,7 @@ class _Api:
         return await self._complete(request, "completion")
 
     # ------------------------------------------------------------------ completion flow
-    async def _complete(self, request: Request, kind: str) -> Response:
+    async def _complete(self, request: Request, kind: Kind) -> Response:
         self._authorize(request)
         body = parse_json(await self._read_body(request))
         params = parse_chat(body, self.defaults) if kind == "chat" else parse_completion(body, self.defaults)
@@ -153,7 +155,10 @@ class _Api:
                 self._report_outcome(request, outcome)
                 return Response(status_code=499)
             if first.kind != "token" and first.kind != "done":
-                raise _event_error(first)
+                error = _event_error(first)  # e.g. too long for the context: a plain error status
+                outcome.status, outcome.error = error.status, error.message
+                self._report_outcome(request, outcome)
+                return error.response()
             if params.stream:
                 stream_gen, gen = gen, None  # the stream owns the request from here on
 

@@ -167,13 +167,16 @@ def test_bad_parameters_are_400_naming_the_parameter(client: openai.OpenAI, engi
 
 
 def test_prompt_too_large_for_the_context_is_400_and_the_server_goes_on(
-        client: openai.OpenAI, engine: InferenceController) -> None:
+        client: openai.OpenAI, engine: InferenceController, api: Running) -> None:
     huge = [{"role": "user", "content": "word " * 5000}]
     for stream in (False, True):
         with pytest.raises(openai.BadRequestError) as caught:
             client.chat.completions.create(model=model_name(engine), messages=huge, max_tokens=8, stream=stream)
         assert caught.value.code == "context_length_exceeded"
         assert "too long for this model's context window" in caught.value.message
+        record = api.records[-1]
+        assert record.status == 400 and "too long" in record.error
+        assert record.messages[0].content.startswith("word word")  # the window can show what was asked
     after = client.chat.completions.create(model=model_name(engine), messages=HELLO, **SHORT)
     assert after.choices[0].message.content
 
