@@ -293,8 +293,11 @@ class LlamaEngine:
             try:
                 text = self.template.render(system + rest[start:], max_chars=max_chars)
             except PromptTooLong:
-                if start >= len(rest) - 1:
-                    raise
+                if start >= len(rest) - 1:  # a huge paste: the same answer as any overflow
+                    raise EngineError(
+                        f"Your message is too long for this model's context window (over {max_chars:,} "
+                        f"characters; {limit:,} tokens fit with room for the answer). Shorten it or raise "
+                        "the context length in settings.") from None
                 return None
             tokens = self._tokenize(text)
             if len(tokens) <= limit:

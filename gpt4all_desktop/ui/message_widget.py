@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
@@ -20,13 +20,18 @@ from gpt4all_desktop.ui.markdown_render import code_blocks, render_html
 from gpt4all_desktop.ui.theme import LIGHT, ThemeColors
 
 
-def format_stats(stats: GenerationStats) -> str:
-    parts = [f"{stats.generated_tokens} tokens"]
-    if stats.tokens_per_second:
-        parts.append(f"{stats.tokens_per_second:.1f} tok/s")
-    if stats.time_to_first_token:
-        parts.append(f"first token {stats.time_to_first_token * 1000:.0f} ms")
-    return " · ".join(parts)
+DISPLAY_LIMIT = 20_000  # characters of a message laid out on screen
+
+
+#: Where the notes under an answer ("stopped", "interrupted by an error") are translated: the
+#: main window passes them in English and they are translated when shown, so they follow a
+#: language switch. The texts are listed for the extractor in :mod:`.dynamic_strings`.
+NOTE_CONTEXT = "MainWindow"
+
+
+def translate_note(note: str) -> str:
+    """A note under an answer in the current language (unknown notes are shown as they are)."""
+    return QCoreApplication.translate(NOTE_CONTEXT, note) if note else note
 
 
 class MessageWidget(QFrame):
@@ -45,6 +50,9 @@ class MessageWidget(QFrame):
         self.message_id: int | None = None
         self._siblings: tuple[int | None, int | None] = (None, None)
         self._text = ""
+        self._stats: GenerationStats | None = None
+        self._note = ""
+        self._branch: tuple[int, int] | None = None  # shown version, number of versions
         self.setObjectName(f"message_{role}")
         self.setProperty("role", role)
         self.setProperty("bubble", "user" if role == "user" else "assistant")
@@ -114,6 +122,7 @@ class MessageWidget(QFrame):
         self.set_text(text)
 
     def retranslate(self) -> None:
+        """Set every label in the current language (again on every language switch)."""
         names = {"user": self.tr("You"), "assistant": self.tr("Assistant"), "system": self.tr("System"),
                  "notice": self.tr("Notice"), "error": self.tr("Error")}
         self.author.setText(names.get(self.role, self.role))
@@ -128,6 +137,27 @@ class MessageWidget(QFrame):
         self.edit_button.setAccessibleName(self.tr("Edit message"))
         self.prev_button.setAccessibleName(self.tr("Previous version"))
         self.next_button.setAccessibleName(self.tr("Next version"))
+        if self._branch is not None:
+            index, count = self._branch
+            self.branch_label.setAccessibleName(
+                self.tr("Version %1 of %2").replace("%1", str(index)).replace("%2", str(count)))
+        if self.role == "user" and len(self._text) > DISPLAY_LIMIT:
+            self.set_text(self._text)  # the "more characters" line is in the old language
+        self._show_stats()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def stats_text(self, stats: GenerationStats) -> str:
+        """"120 tokens · 14.2 tok/s · first token 310 ms" in the current language."""
+        parts = [self.tr("%n tokens", "", stats.generated_tokens)]
+        if stats.tokens_per_second:
+            parts.append(self.tr("%1 tok/s").replace("%1", f"{stats.tokens_per_second:.1f}"))
+        if stats.time_to_first_token:
+            parts.append(self.tr("first token %1 ms").replace("%1", f"{stats.time_to_first_token * 1000:.0f}"))
+        return " · ".join(parts)
 
     def text(self) -> str:
         return self._text
@@ -141,6 +171,7 @@ class MessageWidget(QFrame):
             w.setVisible(show)
         if show:
             index, count, prev_id, next_id = branch  # type: ignore[misc]
+            self._branch = (index, count)
             self.branch_label.setText(f"{index}/{count}")
             self.branch_label.setAccessibleName(self.tr("Version %1 of %2").replace("%1", str(index)).replace("%2", str(count)))
             self._siblings = (prev_id, next_id)
@@ -155,6 +186,11 @@ class MessageWidget(QFrame):
     def set_text(self, text: str) -> None:
         self._text = text
         if self.role == "user":
+            if len(text) > DISPLAY_LIMIT:
+                # Laying out a huge paste would freeze the view; Copy still gives the whole text.
+                hidden = len(text) - DISPLAY_LIMIT
+                text = text[:DISPLAY_LIMIT] + "\n\n" + self.tr("… %1 more characters (Copy takes the whole message)").replace(
+                    "%1", f"{hidden:,}")
             self.body.setText(text)
         else:
             c = self.colors
@@ -170,9 +206,15 @@ class MessageWidget(QFrame):
         self.set_text(self._text + chunk)
 
     def set_stats(self, stats: GenerationStats | None, note: str = "") -> None:
-        parts = [format_stats(stats)] if stats is not None and stats.generated_tokens else []
-        if note:
-            parts.append(note)
+        """The footer: speed figures and a note such as "stopped" (English; translated when shown)."""
+        self._stats, self._note = stats, note
+        self._show_stats()
+
+    def _show_stats(self) -> None:
+        stats = self._stats
+        parts = [self.stats_text(stats)] if stats is not None and stats.generated_tokens else []
+        if self._note:
+            parts.append(translate_note(self._note))
         self.footer.setText(" · ".join(parts))
         self.footer.setVisible(bool(parts))
 

@@ -132,3 +132,23 @@ def test_window_geometry_is_remembered(qtbot: QtBot, controller: InferenceContro
     window.close()
     again = make_window(qtbot, controller, storage, paths)
     assert (again.width(), again.height()) == (720, 500)
+
+
+def test_huge_paste_gets_a_clear_message_and_loses_nothing(
+        qtbot: QtBot, controller: InferenceController, storage: StorageClient, paths: AppPaths) -> None:
+    window = make_window(qtbot, controller, storage, paths)
+    start_and_wait(qtbot, window)
+    huge = "가나다라 " * 60_000  # 300,000 characters: far beyond a 4,096-token context
+    window.composer.setPlainText(huge)
+    with qtbot.waitSignal(controller.generationFailed, timeout=120_000) as failed:
+        qtbot.keyClick(window.composer, Qt.Key.Key_Return)
+    assert "too long for this model's context window" in failed.args[0]
+    user = window.chat_view.message_widgets[0]
+    assert user.text() == huge  # kept whole (Copy gives all of it)...
+    assert len(user.body.text()) < 25_000  # ...while only the start is laid out on screen
+    assert window.chat_view.message_widgets[-1].role == "error"
+    # The question is saved, so nothing typed is lost.
+    qtbot.waitUntil(lambda: bool(window.session.path) and window.session.path[0].content == huge, timeout=10_000)
+    # And the chat carries on.
+    with qtbot.waitSignal(controller.finished, timeout=60_000):
+        window.send("Short question.")
