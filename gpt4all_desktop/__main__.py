@@ -17,6 +17,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--self-test", action="store_true", help="load the model, answer once headless, print the result")
     p.add_argument("--json", action="store_true", help="with --self-test: print one JSON object")
     p.add_argument("--version", action="store_true", help="print the version and exit")
+    # Packaging smoke tests: show the window, print one JSON line, quit after N ms.
+    p.add_argument("--quit-after-ms", type=int, default=None, help=argparse.SUPPRESS)
     args, _qt_args = p.parse_known_args(argv)
     return args
 
@@ -36,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_self_test(args.model, args.json)
     from gpt4all_desktop.app import run_gui  # noqa: PLC0415
 
-    return run_gui([sys.argv[0], *argv], model=args.model)
+    return run_gui([sys.argv[0], *argv], model=args.model, quit_after_ms=args.quit_after_ms)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from dataclasses import dataclass
@@ -30,7 +31,20 @@ class AppContext:
         return self.paths.log_dir / "engine.log"
 
 
-def run_gui(argv: list[str], model: str | None = None) -> int:
+def _quit_after(app: object, window: object, delay_ms: int) -> None:
+    """For packaging smoke tests: report that the window is up, then quit cleanly."""
+    from PySide6.QtCore import QTimer  # noqa: PLC0415
+
+    def report_and_quit() -> None:
+        if sys.stdout is not None:  # the Windows GUI build has no console
+            print(json.dumps({"window_shown": window.isVisible(), "window_title": window.windowTitle()}), flush=True)  # type: ignore[attr-defined]
+        log.info("quitting after %d ms as asked (--quit-after-ms)", delay_ms)
+        app.quit()  # type: ignore[attr-defined]
+
+    QTimer.singleShot(delay_ms, report_and_quit)
+
+
+def run_gui(argv: list[str], model: str | None = None, quit_after_ms: int | None = None) -> int:
     """Show the window first, then load the model in the background."""
     from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: PLC0415
 
@@ -76,6 +90,8 @@ def run_gui(argv: list[str], model: str | None = None) -> int:
     if model:
         window._state.setValue("model/last", model)
     window.start()
+    if quit_after_ms is not None:
+        _quit_after(app, window, quit_after_ms)
     app.aboutToQuit.connect(controller.shutdown)
     app.aboutToQuit.connect(storage.shutdown)
     app.aboutToQuit.connect(downloads.shutdown)  # pauses downloads; they resume next time

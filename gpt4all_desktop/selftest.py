@@ -81,7 +81,7 @@ def run_self_test(model: str | None, as_json: bool, timeout: float = 300.0) -> i
 
 def _finish(result: dict[str, object], as_json: bool) -> int:
     if as_json:
-        print(json.dumps(result, ensure_ascii=False))
+        print(json.dumps(result, ensure_ascii=True))  # safe on any console encoding
     else:
         for key in ("model", "model_name", "architecture", "backend", "fallback_reason", "tokens",
                     "time_to_first_token", "tokens_per_second", "answer", "error"):

@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1
-  fonts-noto-cjk xvfb xauth squashfs-tools
+  fonts-noto-cjk xvfb xauth squashfs-tools nsis shellcheck desktop-file-utils
 )
 if ! command -v apt-get >/dev/null 2>&1 || [ "$(id -u)" != 0 ]; then
   echo "system-packages: skipped (needs root and apt-get); install if missing: ${PACKAGES[*]}"

@@ -292,9 +292,11 @@ class LlamaEngine:
         def fitting(start: int) -> list[int] | None:
             try:
                 text = self.template.render(system + rest[start:], max_chars=max_chars)
-            except PromptTooLong:
-                if start >= len(rest) - 1:  # a huge paste: the same answer as any overflow
-                    raise EngineError(
+            except PromptTooLong as exc:
+                if start >= len(rest) - 1:
+                    if sum(len(m.content) for m in system + rest[start:]) * 2 < max_chars:
+                        raise EngineError(str(exc)) from None  # the template itself blew up
+                    raise EngineError(  # a huge paste: the same answer as any overflow
                         f"Your message is too long for this model's context window (over {max_chars:,} "
                         f"characters; {limit:,} tokens fit with room for the answer). Shorten it or raise "
                         "the context length in settings.") from None

@@ -845,7 +845,14 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """Called once the window is shown: the model loads while the user looks at it."""
         self.controller.warm_up()
-        QTimer.singleShot(0, lambda: self.load_model(self.default_model_path()))
+        first = self.default_model_path()
+        if first:
+            QTimer.singleShot(0, lambda: self.load_model(first))
+        else:
+            # First run of a packaged build without the starter model: offer one that fits.
+            self.chat_view.add_message("notice", self.tr(
+                "No model is installed yet. Pick one in the model manager: the ones marked \"fits\" run well here."))
+            QTimer.singleShot(0, self.open_model_manager)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.controller.generating:
