@@ -19,6 +19,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--version", action="store_true", help="print the version and exit")
     # Packaging smoke tests: show the window, print one JSON line, quit after N ms.
     p.add_argument("--quit-after-ms", type=int, default=None, help=argparse.SUPPRESS)
+    from gpt4all_desktop.server_cli import add_serve_arguments  # noqa: PLC0415 - light: argparse only
+
+    add_serve_arguments(p)
     args, _qt_args = p.parse_known_args(argv)
     return args
 
@@ -36,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
         from gpt4all_desktop.selftest import run_self_test  # noqa: PLC0415
 
         return run_self_test(args.model, args.json)
+    if args.serve:
+        from gpt4all_desktop.server_cli import serve_main  # noqa: PLC0415
+
+        return serve_main(args)
     from gpt4all_desktop.app import run_gui  # noqa: PLC0415
 
     return run_gui([sys.argv[0], *argv], model=args.model, quit_after_ms=args.quit_after_ms)

@@ -92,10 +92,12 @@ def run_gui(argv: list[str], model: str | None = None, quit_after_ms: int | None
     window.start()
     if quit_after_ms is not None:
         _quit_after(app, window, quit_after_ms)
+    app.aboutToQuit.connect(window.server.shutdown)  # close the API port before the engine goes
     app.aboutToQuit.connect(controller.shutdown)
     app.aboutToQuit.connect(storage.shutdown)
     app.aboutToQuit.connect(downloads.shutdown)  # pauses downloads; they resume next time
     code = app.exec()
+    window.server.shutdown()
     controller.shutdown()
     storage.shutdown()
     downloads.shutdown()

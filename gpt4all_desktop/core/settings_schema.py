@@ -333,6 +333,26 @@ SCHEMA = SettingsSchema(
             "Optional access token for gated or private models on Hugging Face. Stored only on this computer.",
             A,
         ),
+        Field(
+            "server_enabled", FieldType.BOOL, False, "Local API server",
+            "Let other programs use the loaded model through an OpenAI-compatible API at http://localhost:<port>/v1.", A,
+        ),
+        Field(
+            "server_port", FieldType.INT, 4891, "API server port", "The port the local API server listens on.",
+            A, minimum=1024, maximum=65535,
+        ),
+        Field(
+            "server_api_key", FieldType.SECRET, "", "API server key",
+            "Programs must send this key as a Bearer token. Required when the local network is allowed.", A,
+        ),
+        Field(
+            "server_allow_network", FieldType.BOOL, False, "Allow the local network",
+            "Let other computers on your network use the API server. Needs an API key.", A,
+        ),
+        Field(
+            "server_show_requests", FieldType.BOOL, True, "Show API requests in a Server chat",
+            "Each request to the API server and its answer appear in a chat named Server.", A,
+        ),
         # Model (application value = default for every model)
         Field(
             "context_length", FieldType.INT, 4096, "Context length",

@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self._turn_answer: object | None = None
         self._build()
         self._build_menus()
+        self._build_server()
         if appearance is not None:
             theme = appearance.theme  # type: ignore[attr-defined]
             self.chat_view.set_theme(theme.colors)
@@ -173,6 +174,41 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
+    def _build_server(self) -> None:
+        """The local OpenAI-compatible API server, sharing this window's engine."""
+        from gpt4all_desktop.ui.server_chat import ServerChatRecorder  # noqa: PLC0415
+        from gpt4all_desktop.workers.server_controller import ServerController  # noqa: PLC0415
+
+        self.server = ServerController(self.controller, parent=self)
+        self.server_recorder = ServerChatRecorder(self.storage, self._state, self)
+        self.server_label = QLabel(self)
+        self.server_label.setVisible(False)
+        self.statusBar().addPermanentWidget(self.server_label)
+        self.server.started.connect(self._on_server_started)
+        self.server.stopped.connect(lambda: self.server_label.setVisible(False))
+        self.server.failed.connect(lambda m: self.chat_view.add_message("error", m))
+        self.server.exchangeRecorded.connect(self._on_server_exchange)
+        self.server_recorder.recorded.connect(lambda _cid: self.sidebar.refresh())
+
+    def apply_server_settings(self) -> None:
+        if self.settings is None:
+            return
+        from gpt4all_desktop.workers.server_controller import ServerSettings  # noqa: PLC0415
+
+        values = self.resolved_settings()
+        self.server.apply(ServerSettings.from_values(values), sampling_from(values))
+
+    @Slot(str)
+    def _on_server_started(self, url: str) -> None:
+        self.server_label.setText(self.tr("API: %1").replace("%1", url))
+        self.server_label.setToolTip(self.tr("Other programs can use the loaded model at %1").replace("%1", url))
+        self.server_label.setVisible(True)
+
+    @Slot(object)
+    def _on_server_exchange(self, record: object) -> None:
+        if self.settings is not None and self.settings.get("server_show_requests"):
+            self.server_recorder.record(record)
+
     @Slot()
     def open_chat_settings(self) -> None:
         """This chat's own system prompt and sampling, over the model's and the app's."""
@@ -225,6 +261,8 @@ class MainWindow(QMainWindow):
         if "models_folder" in applied and applied["models_folder"]:
             self.models_dir = Path(applied["models_folder"])
             self.refresh_models()
+        if any(name.startswith("server_") or name in ("temperature", "top_p", "max_tokens", "seed") for name in applied):
+            self.apply_server_settings()
         if any(name in LOAD_FIELDS for name in applied) and self.controller.model is not None:
             self.statusBar().showMessage(self.tr("Reloading the model with the new settings…"), 5000)
             self.load_model(self.controller.model.path)
@@ -845,6 +883,7 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """Called once the window is shown: the model loads while the user looks at it."""
         self.controller.warm_up()
+        self.apply_server_settings()
         first = self.default_model_path()
         if first:
             QTimer.singleShot(0, lambda: self.load_model(first))

@@ -164,6 +164,7 @@ class InferenceWorker(QObject):
 
     @Slot()
     def shutdown(self) -> None:
+        """Stop the engines, then end this thread's event loop (so nothing queued is skipped)."""
         self._client.stop()
         for engine in list(self._remote.values()):
             try:
@@ -171,6 +172,7 @@ class InferenceWorker(QObject):
             except Exception as exc:  # noqa: BLE001
                 log.warning("remote engine stop failed: %s", exc)
         self.stopped.emit()
+        QThread.currentThread().quit()
 
     def _report(self, request_id: int, exc: EngineFailure) -> None:
         self.failed.emit(request_id, str(exc))
@@ -288,11 +290,13 @@ class InferenceController(QObject):
         self._closed = True
         if self._gen_id:
             self.worker.cancel(self._gen_id)
+        # The worker quits its own thread after the shutdown slot ran: quitting from here could
+        # end the loop before that queued slot, leaving the engine process running.
         self._shutdownRequested.emit()
-        self._thread.quit()
         if not self._thread.wait(timeout_ms):
             log.error("inference thread did not stop in time; ending the engine")
             self.worker.client.kill()
+            self._thread.quit()
             self._thread.wait(2000)
 
     @Slot(int, float)
