@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
@@ -66,14 +66,23 @@ class ChatView(QScrollArea):
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._on_range_changed)
         bar.valueChanged.connect(self._on_scrolled)
-        self.setAccessibleName(self.tr("Conversation"))
         self.retranslate()
 
     def retranslate(self) -> None:
+        """Set the view's own texts in the current language.
+
+        Message widgets receive the language change themselves and retranslate their own
+        labels, so a switch costs one pass over the widgets on screen, not several.
+        """
+        self.setAccessibleName(self.tr("Conversation"))
         self._more.setText(self.tr("Show earlier messages"))
+        self._more.setAccessibleName(self.tr("Show earlier messages"))
         self._empty.setText(self.tr("Ask anything. Your conversation stays on this computer."))
-        for w in self._widgets:
-            w.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     @Slot(object)
     def set_theme(self, colors: ThemeColors) -> None:

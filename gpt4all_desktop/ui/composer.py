@@ -7,7 +7,7 @@ half-composed syllable.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
@@ -27,8 +27,14 @@ class Composer(QPlainTextEdit):
         self.retranslate()
 
     def retranslate(self) -> None:
+        """Set the texts in the current language (again on every language switch)."""
         self.setPlaceholderText(self.tr("Message the model — Enter to send, Shift+Enter for a new line"))
         self.setAccessibleName(self.tr("Message"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

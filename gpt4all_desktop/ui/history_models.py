@@ -36,6 +36,11 @@ class ChatListModel(QAbstractListModel):
         self._header_font = QFont()
         self._header_font.setBold(True)
 
+    def retranslate(self) -> None:
+        """Repaint the rows whose text comes from a translation (headers, untitled chats)."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0))
+
     def group_label(self, group: ChatGroup) -> str:
         return {
             ChatGroup.TODAY: self.tr("Today"),
@@ -159,6 +164,11 @@ class SearchResultsModel(QAbstractListModel):
         self.beginResetModel()
         self._hits = list(hits)
         self.endResetModel()
+
+    def retranslate(self) -> None:
+        """Repaint the hits: untitled chats read "New chat" in the current language."""
+        if self._hits:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._hits) - 1, 0))
 
     def hit_at(self, index: _Index) -> SearchHit | None:
         if not index.isValid() or not 0 <= index.row() < len(self._hits):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QInputMethodEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -100,25 +100,24 @@ class HistorySidebar(QWidget):
         self._search_request = 0
         self._query = ""
         self._undo_chat: int | None = None
+        self._undo_title = ""  # title of the chat the undo bar offers back ("" when untitled)
+        self._search_state: tuple[str, str] | None = None  # ("searching" | "none", query) shown
         self._current_chat: int | None = None
 
-        self.new_chat_button = QPushButton(self.tr("New chat"), self)
-        self.new_chat_button.setAccessibleName(self.tr("New chat"))
+        self.new_chat_button = QPushButton(self)
+        self.new_chat_button.setObjectName("newChatButton")
         self.new_chat_button.clicked.connect(self._on_new_chat_clicked)
 
         self.search_field = SearchField(self)
-        self.search_field.setPlaceholderText(self.tr("Search chats"))
-        self.search_field.setAccessibleName(self.tr("Search chats"))
+        self.search_field.setObjectName("chatSearchField")
         self.search_field.setClearButtonEnabled(True)
         self.search_field.queryEdited.connect(self._on_query_edited)
         self.search_status = QLabel(self)
-        self.search_status.setAccessibleName(self.tr("Search status"))
         self.search_status.hide()
 
         self.chat_model = ChatListModel(self)
         self.chat_model.renameRequested.connect(self._on_rename_requested)
         self.chat_view = QListView(self)
-        self.chat_view.setAccessibleName(self.tr("Chats"))
         self.chat_view.setModel(self.chat_model)
         self.chat_view.setUniformItemSizes(True)
         self.chat_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -130,11 +129,11 @@ class HistorySidebar(QWidget):
         self.chat_view.clicked.connect(self._on_chat_activated)
         self.chat_view.activated.connect(self._on_chat_activated)
 
-        self.rename_action = QAction(self.tr("Rename"), self.chat_view)
+        self.rename_action = QAction(self.chat_view)
         self.rename_action.setShortcut(QKeySequence(Qt.Key.Key_F2))
         self.rename_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.rename_action.triggered.connect(self._rename_current)
-        self.delete_action = QAction(self.tr("Delete"), self.chat_view)
+        self.delete_action = QAction(self.chat_view)
         self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.delete_action.triggered.connect(self._delete_current)
@@ -142,7 +141,6 @@ class HistorySidebar(QWidget):
 
         self.results_model = SearchResultsModel(self)
         self.results_view = QListView(self)
-        self.results_view.setAccessibleName(self.tr("Search results"))
         self.results_view.setModel(self.results_model)
         self.results_view.setItemDelegate(HighlightDelegate(self.results_view))
         self.results_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -158,8 +156,7 @@ class HistorySidebar(QWidget):
         self.undo_bar.setFrameShape(QFrame.Shape.StyledPanel)
         self.undo_label = QLabel(self.undo_bar)
         self.undo_label.setWordWrap(True)
-        self.undo_button = QPushButton(self.tr("Undo"), self.undo_bar)
-        self.undo_button.setAccessibleName(self.tr("Undo delete"))
+        self.undo_button = QPushButton(self.undo_bar)
         self.undo_button.clicked.connect(self.undoDelete)
         undo_layout = QHBoxLayout(self.undo_bar)
         undo_layout.setContentsMargins(6, 4, 6, 4)
@@ -183,6 +180,45 @@ class HistorySidebar(QWidget):
         self.undo_timer.setSingleShot(True)
         self.undo_timer.setInterval(UNDO_TIMEOUT_MS)
         self.undo_timer.timeout.connect(self._expire_undo)
+        self.retranslateUi()
+
+    # ----------------------------------------------------------- translation
+    def retranslateUi(self) -> None:
+        """Set every text in the current language (again on every language switch)."""
+        self.new_chat_button.setText(self.tr("New chat"))
+        self.new_chat_button.setAccessibleName(self.tr("New chat"))
+        self.search_field.setPlaceholderText(self.tr("Search chats"))
+        self.search_field.setAccessibleName(self.tr("Search chats"))
+        self.search_status.setAccessibleName(self.tr("Search status"))
+        self.chat_view.setAccessibleName(self.tr("Chats"))
+        self.rename_action.setText(self.tr("Rename"))
+        self.delete_action.setText(self.tr("Delete"))
+        self.results_view.setAccessibleName(self.tr("Search results"))
+        self.undo_button.setText(self.tr("Undo"))
+        self.undo_button.setAccessibleName(self.tr("Undo delete"))
+        self._show_undo_text()
+        self._show_search_status()
+        # Group headers and untitled chats are translated by the models when painted.
+        self.chat_model.retranslate()
+        self.results_model.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def _show_undo_text(self) -> None:
+        title = self._undo_title or self.tr("New chat")
+        self.undo_label.setText(self.tr("Deleted “%1”.").replace("%1", title))
+
+    def _show_search_status(self) -> None:
+        if self._search_state is None:
+            return
+        kind, query = self._search_state
+        if kind == "searching":
+            self.search_status.setText(self.tr("Searching…"))
+        else:
+            self.search_status.setText(self.tr("No chats match “%1”.").replace("%1", query))
 
     # ------------------------------------------------------------ public API
     @Slot()
@@ -206,12 +242,13 @@ class HistorySidebar(QWidget):
     def deleteChat(self, chat_id: int) -> None:
         """Hide a chat and offer to undo it for a few seconds."""
         summary = self.chat_model.remove_chat(chat_id)
-        title = summary.title if summary and summary.title else self.tr("New chat")
+        title = summary.title if summary and summary.title else ""
 
         def done(_: object) -> None:
             self._expire_undo()  # one undo at a time: the previous deletion becomes final
             self._undo_chat = chat_id
-            self.undo_label.setText(self.tr("Deleted “%1”.").replace("%1", title))
+            self._undo_title = title
+            self._show_undo_text()
             self.undo_bar.show()
             self.undo_timer.start()
             self.chatDeleted.emit(chat_id)
@@ -241,10 +278,12 @@ class HistorySidebar(QWidget):
         if not query:
             self._search_request = 0
             self.results_model.set_hits([])
+            self._search_state = None
             self.search_status.hide()
             self.pages.setCurrentWidget(self.chat_view)
             return
-        self.search_status.setText(self.tr("Searching…"))
+        self._search_state = ("searching", query)
+        self._show_search_status()
         self.search_status.show()
         self._search_request = self._storage.call(
             lambda store: store.search(query, SEARCH_LIMIT),
@@ -290,9 +329,11 @@ class HistorySidebar(QWidget):
         self._search_request = 0
         self.results_model.set_hits(hits)
         if hits:
+            self._search_state = None
             self.search_status.hide()
         else:
-            self.search_status.setText(self.tr("No chats match “%1”.").replace("%1", query))
+            self._search_state = ("none", query)
+            self._show_search_status()
             self.search_status.show()
         self.pages.setCurrentWidget(self.results_view)
         self.searchFinished.emit(query, len(hits))

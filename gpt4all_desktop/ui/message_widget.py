@@ -23,9 +23,9 @@ from gpt4all_desktop.ui.theme import LIGHT, ThemeColors
 DISPLAY_LIMIT = 20_000  # characters of a message laid out on screen
 
 
-#: Where the notes under an answer ("stopped", "interrupted by an error") are translated: the
-#: main window passes them in English and they are translated when shown, so they follow a
-#: language switch. The texts are listed for the extractor in :mod:`.dynamic_strings`.
+# Where the notes under an answer ("stopped", "interrupted by an error") are translated: the
+# main window passes them in English and they are translated when shown, so they follow a
+# language switch. The texts are listed for the extractor in :mod:`.dynamic_strings`.
 NOTE_CONTEXT = "MainWindow"
 
 

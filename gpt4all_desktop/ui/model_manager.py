@@ -20,7 +20,7 @@ import logging
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QEvent, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -39,6 +39,7 @@ from gpt4all_desktop.core.fit import MemoryInfo, system_memory
 from gpt4all_desktop.core.hub import HubClient
 from gpt4all_desktop.core.installed_models import InstalledModel, InstalledModels
 from gpt4all_desktop.core.paths import AppPaths
+from gpt4all_desktop.ui.live_text import LiveText
 from gpt4all_desktop.ui.model_manager_catalog import CatalogTab
 from gpt4all_desktop.ui.model_manager_installed import InstalledTab
 from gpt4all_desktop.ui.model_manager_search import SearchTab
@@ -57,21 +58,31 @@ class DownloadsTab(QWidget):
         super().__init__(parent)
         self._downloads = downloads
         self.rows: dict[str, DownloadRow] = {}
-        self.empty = QLabel(self.tr("No downloads yet. Pick a model in the Catalog or search Hugging Face."))
+        self.empty = QLabel()
         self.empty.setWordWrap(True)
         self._list = QWidget()
         self._list_layout = QVBoxLayout(self._list)
         self._list_layout.addWidget(self.empty)
         self._list_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self._list)
-        scroll.setAccessibleName(self.tr("Downloads"))
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self._list)
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll)
+        layout.addWidget(self.scroll)
+        self.retranslateUi()
         downloads.progress.connect(self.update_snapshot)
         for snapshot in downloads.snapshots():
             self.update_snapshot(snapshot)
+
+    def retranslateUi(self) -> None:
+        """Set the tab's texts in the current language; each row retranslates itself."""
+        self.empty.setText(self.tr("No downloads yet. Pick a model in the Catalog or search Hugging Face."))
+        self.scroll.setAccessibleName(self.tr("Downloads"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
 
     @Slot(object)
     def update_snapshot(self, snapshot: DownloadSnapshot) -> None:
@@ -116,7 +127,6 @@ class ModelManagerDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("modelManager")
-        self.setWindowTitle(self.tr("Models"))
         self.resize(980, 640)
         self._paths = paths or downloads.paths
         self._downloads = downloads
@@ -135,29 +145,28 @@ class ModelManagerDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("managerMessage")
         self.message.setWordWrap(True)
+        self.message_text = LiveText(self.message)
         self.context_choice = QComboBox()
         for value in CONTEXT_CHOICES:
-            self.context_choice.addItem(self.tr("%1 tokens").replace("%1", f"{value:,}"), value)
+            self.context_choice.addItem("", value)
         self.context_choice.setCurrentIndex(CONTEXT_CHOICES.index(context))
-        self.context_choice.setAccessibleName(self.tr("Context length used for the memory estimates"))
         self.context_choice.currentIndexChanged.connect(self._on_context_changed)
+        self.context_label = QLabel()
+        self.context_label.setBuddy(self.context_choice)
 
         try:
             catalog = catalog or load_catalog()
         except CatalogError as exc:
             log.error("Catalog unavailable: %s", exc)
-            self.message.setText(str(exc))
+            self.message_text.set_plain(str(exc))
             catalog = Catalog("", ())
         self.catalog_tab = CatalogTab(catalog, memory, context, use_gpu)
         self.search_tab = SearchTab(self._hub, self.tasks, downloads.token_store, memory, context, use_gpu)
         self.installed_tab = InstalledTab(self.installed_models, self.tasks)
         self.downloads_tab = DownloadsTab(downloads)
         self.tabs = QTabWidget()
-        self.tabs.setAccessibleName(self.tr("Model manager sections"))
-        self.tabs.addTab(self.catalog_tab, self.tr("Catalog"))
-        self.tabs.addTab(self.search_tab, self.tr("Search Hugging Face"))
-        self.tabs.addTab(self.installed_tab, self.tr("Installed"))
-        self.tabs.addTab(self.downloads_tab, self.tr("Downloads"))
+        for tab in (self.catalog_tab, self.search_tab, self.installed_tab, self.downloads_tab):
+            self.tabs.addTab(tab, "")
 
         self.catalog_tab.downloadRequested.connect(self._start_download)
         self.search_tab.downloadRequested.connect(self._start_download)
@@ -170,7 +179,7 @@ class ModelManagerDialog(QDialog):
         downloads.progress.connect(self._on_download_progress)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("Estimate memory for a context of")))
+        top.addWidget(self.context_label)
         top.addWidget(self.context_choice)
         top.addStretch(1)
         layout = QVBoxLayout(self)
@@ -178,10 +187,34 @@ class ModelManagerDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
+        self.retranslateUi()
 
         self.installed_tab.refresh()
         hub_client = self._hub
         self.tasks.submit("online", hub_client.check_online, self._on_online_checked)
+
+    # -- translation ---------------------------------------------------------------------------
+    def retranslateUi(self) -> None:
+        """Set the dialog's own texts in the current language; each tab retranslates itself."""
+        self.setWindowTitle(self.tr("Models"))
+        for index, value in enumerate(CONTEXT_CHOICES):
+            self.context_choice.setItemText(index, self.tr("%1 tokens").replace("%1", f"{value:,}"))
+        self.context_choice.setAccessibleName(self.tr("Context length used for the memory estimates"))
+        self.context_label.setText(self.tr("Estimate memory for a context of"))
+        self.tabs.setAccessibleName(self.tr("Model manager sections"))
+        titles = ((self.catalog_tab, self.tr("Catalog")), (self.search_tab, self.tr("Search Hugging Face")),
+                  (self.installed_tab, self.tr("Installed")), (self.downloads_tab, self.tr("Downloads")))
+        for tab, title in titles:
+            self.tabs.setTabText(self.tabs.indexOf(tab), title)
+        self.offline_banner.setText(self.tr(
+            "You are offline, or Hugging Face cannot be reached. The catalog and your installed models still "
+            "work; searching and downloading resume once you are back online."))
+        self.message_text.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
 
     # -- hub state -----------------------------------------------------------------------------
     @property
@@ -195,9 +228,6 @@ class ModelManagerDialog(QDialog):
             self._set_offline()
 
     def _set_offline(self) -> None:
-        self.offline_banner.setText(self.tr(
-            "You are offline, or Hugging Face cannot be reached. The catalog and your installed models still "
-            "work; searching and downloading resume once you are back online."))
         self.offline_banner.show()
 
     @Slot()
@@ -212,19 +242,19 @@ class ModelManagerDialog(QDialog):
     # -- downloads -----------------------------------------------------------------------------
     @Slot(str, str)
     def _start_download(self, repo_id: str, filename: str) -> None:
-        self.message.setText(self.tr("Starting the download of %1…").replace("%1", filename))
+        self.message_text.set(lambda: self.tr("Starting the download of %1…").replace("%1", filename))
         self._downloads.download(repo_id, filename)
         self.tabs.setCurrentWidget(self.downloads_tab)
 
     @Slot(str, str, str)
     def _on_resolve_failed(self, repo_id: str, filename: str, message: str) -> None:
-        self.message.setText(message)
+        self.message_text.set_plain(message)
         self._on_hub_failed(message)
 
     @Slot(object)
     def _on_download_progress(self, snapshot: DownloadSnapshot) -> None:
         if snapshot.state is DownloadState.QUEUED:
-            self.message.clear()
+            self.message_text.clear()
         if snapshot.state is DownloadState.PAUSED and snapshot.problem is Problem.NETWORK:
             self._set_offline()
         elif snapshot.state is DownloadState.DOWNLOADING:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from gpt4all_desktop.core.fit import MemoryInfo, estimate_fit, format_bytes, kv_cache_bytes, recommend_quantization
 from gpt4all_desktop.core.hub import HubClient, HubFile, HubRepo, TokenStore
+from gpt4all_desktop.ui.live_text import LiveText
 from gpt4all_desktop.ui.model_manager_widgets import FitBadge
 from gpt4all_desktop.workers.download_worker import TaskRunner
 
@@ -46,29 +47,22 @@ class SearchTab(QWidget):
         self._files: list[HubFile] = []
 
         self.query = QLineEdit()
-        self.query.setPlaceholderText(self.tr("Search GGUF models, e.g. qwen2.5 instruct"))
-        self.query.setAccessibleName(self.tr("Search Hugging Face"))
         self.query.returnPressed.connect(self.search)
         self.sort = QComboBox()
-        self.sort.addItem(self.tr("Most downloaded"), "downloads")
-        self.sort.addItem(self.tr("Recently updated"), "recent")
-        self.sort.setAccessibleName(self.tr("Sort results"))
-        self.search_button = QPushButton(self.tr("Search"))
-        self.search_button.setAccessibleName(self.tr("Search Hugging Face"))
+        self.sort.addItem("", "downloads")
+        self.sort.addItem("", "recent")
+        self.search_button = QPushButton()
         self.search_button.clicked.connect(self.search)
         self.status = QLabel()
         self.status.setObjectName("searchStatus")
         self.status.setWordWrap(True)
+        self.status_text = LiveText(self.status)
 
         self.results = QListWidget()
         self.results.setObjectName("searchResults")
-        self.results.setAccessibleName(self.tr("Matching repositories"))
         self.results.currentRowChanged.connect(self._on_repo_selected)
         self.files = QTableWidget(0, len(FILE_COLUMNS))
         self.files.setObjectName("repoFiles")
-        self.files.setAccessibleName(self.tr("GGUF files in the repository"))
-        self.files.setHorizontalHeaderLabels([self.tr("File"), self.tr("Quantization"), self.tr("Size"),
-                                              self.tr("On this computer"), ""])
         self.files.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.files.verticalHeader().setVisible(False)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -79,16 +73,13 @@ class SearchTab(QWidget):
 
         self.token = QLineEdit()
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token.setPlaceholderText(self.tr("Hugging Face token (for gated or private models)"))
-        self.token.setAccessibleName(self.tr("Hugging Face token"))
-        self.save_token = QPushButton(self.tr("Save token"))
-        self.save_token.setAccessibleName(self.tr("Save Hugging Face token"))
+        self.save_token = QPushButton()
         self.save_token.clicked.connect(self._on_save_token)
-        self.forget_token = QPushButton(self.tr("Forget token"))
-        self.forget_token.setAccessibleName(self.tr("Forget the saved Hugging Face token"))
+        self.forget_token = QPushButton()
         self.forget_token.clicked.connect(self._on_forget_token)
         self.token_status = QLabel()
         self.token_status.setObjectName("tokenStatus")
+        self.token_status_text = LiveText(self.token_status)
 
         bar = QHBoxLayout()
         bar.addWidget(self.query, 1)
@@ -104,13 +95,55 @@ class SearchTab(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(splitter, 1)
         layout.addLayout(token_row)
+        self.retranslateUi()
         self._update_token_status()
+
+    # -- translation ---------------------------------------------------------------------------
+    def retranslateUi(self) -> None:
+        """Set every text in the current language (again on every language switch)."""
+        self.query.setPlaceholderText(self.tr("Search GGUF models, e.g. qwen2.5 instruct"))
+        self.query.setAccessibleName(self.tr("Search Hugging Face"))
+        self.sort.setItemText(0, self.tr("Most downloaded"))
+        self.sort.setItemText(1, self.tr("Recently updated"))
+        self.sort.setAccessibleName(self.tr("Sort results"))
+        self.search_button.setText(self.tr("Search"))
+        self.search_button.setAccessibleName(self.tr("Search Hugging Face"))
+        self.results.setAccessibleName(self.tr("Matching repositories"))
+        self.files.setAccessibleName(self.tr("GGUF files in the repository"))
+        self.files.setHorizontalHeaderLabels([self.tr("File"), self.tr("Quantization"), self.tr("Size"),
+                                              self.tr("On this computer"), ""])
+        self.token.setPlaceholderText(self.tr("Hugging Face token (for gated or private models)"))
+        self.token.setAccessibleName(self.tr("Hugging Face token"))
+        self.save_token.setText(self.tr("Save token"))
+        self.save_token.setAccessibleName(self.tr("Save Hugging Face token"))
+        self.forget_token.setText(self.tr("Forget token"))
+        self.forget_token.setAccessibleName(self.tr("Forget the saved Hugging Face token"))
+        self.status_text.refresh()
+        self.token_status_text.refresh()
+        for row, repo in enumerate(self._repos):
+            item = self.results.item(row)
+            if item is not None:
+                item.setText(self._repo_text(repo))
+        # The file buttons hold translated words; the badges follow by themselves.
+        for row in range(min(self.files.rowCount(), len(self._files))):
+            self._translate_file_row(row)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def _repo_text(self, repo: HubRepo) -> str:
+        details = self.tr("%1 downloads").replace("%1", f"{repo.downloads:,}")
+        if repo.gated:
+            details += " · " + self.tr("gated: needs a token")
+        return f"{repo.repo_id}\n{details}"
 
     # -- search --------------------------------------------------------------------------------
     @Slot()
     def search(self) -> None:
         query, sort, hub = self.query.text().strip(), self.sort.currentData(), self._hub
-        self.status.setText(self.tr("Searching…"))
+        self.status_text.set(lambda: self.tr("Searching…"))
         self._tasks.submit("search", lambda: hub.search(query, sort=sort), self._on_results, self._on_failed)
 
     def _on_results(self, repos: list[HubRepo]) -> None:
@@ -119,17 +152,15 @@ class SearchTab(QWidget):
         self.results.clear()
         self.files.setRowCount(0)
         for repo in repos:
-            details = self.tr("%1 downloads").replace("%1", f"{repo.downloads:,}")
-            if repo.gated:
-                details += " · " + self.tr("gated: needs a token")
-            item = QListWidgetItem(f"{repo.repo_id}\n{details}")
+            item = QListWidgetItem(self._repo_text(repo))
             item.setData(Qt.ItemDataRole.UserRole, repo.repo_id)
             self.results.addItem(item)
-        self.status.setText(self.tr("No GGUF models found.") if not repos
-                            else self.tr("%1 repositories").replace("%1", str(len(repos))))
+        count = len(repos)
+        self.status_text.set(lambda: self.tr("No GGUF models found.") if not count
+                             else self.tr("%n repositories", "", count))
 
     def _on_failed(self, message: str) -> None:
-        self.status.setText(message)
+        self.status_text.set_plain(message)
         self.hubFailed.emit(message)
 
     @Slot(int)
@@ -137,12 +168,13 @@ class SearchTab(QWidget):
         if row < 0 or row >= len(self._repos):
             return
         repo_id, hub = self._repos[row].repo_id, self._hub
-        self.status.setText(self.tr("Listing files of %1…").replace("%1", repo_id))
+        self.status_text.set(lambda: self.tr("Listing files of %1…").replace("%1", repo_id))
         self._tasks.submit("files", lambda: hub.list_gguf_files(repo_id), self._on_files, self._on_failed)
 
     def _on_files(self, files: list[HubFile]) -> None:
         self._files = files
-        self.status.setText(self.tr("%1 GGUF files").replace("%1", str(len(files))))
+        count = len(files)
+        self.status_text.set(lambda: self.tr("%n GGUF files", "", count))
         self._populate_files()
 
     def set_context_length(self, context_length: int) -> None:
@@ -169,17 +201,29 @@ class SearchTab(QWidget):
             badge = self.files.cellWidget(row, FILE_COLUMNS.index("fit"))
             if isinstance(badge, FitBadge) and hub_file.path == best:
                 badge.set_estimate(estimate, recommended=True)
+            button = QPushButton()
             if hub_file.downloadable:
-                button = QPushButton(self.tr("Download"))
-                button.setAccessibleName(self.tr("Download %1").replace("%1", hub_file.path))
                 button.clicked.connect(lambda _c=False, f=hub_file: self.downloadRequested.emit(f.repo_id, f.path))
             else:
-                reason = self.tr("Split file: not supported yet") if hub_file.split_part else self.tr("Vision add-on")
-                button = QPushButton(reason)
                 button.setEnabled(False)
             self.files.setCellWidget(row, FILE_COLUMNS.index("action"), button)
+            self._translate_file_row(row)
         self.files.resizeColumnsToContents()
         self.files.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+    def _translate_file_row(self, row: int) -> None:
+        """Set the translated words of one file's button, keeping the widgets."""
+        hub_file = self._files[row]
+        button = self.files.cellWidget(row, FILE_COLUMNS.index("action"))
+        if not isinstance(button, QPushButton):
+            return
+        if hub_file.downloadable:
+            button.setText(self.tr("Download"))
+            button.setAccessibleName(self.tr("Download %1").replace("%1", hub_file.path))
+        else:
+            reason = self.tr("Split file: not supported yet") if hub_file.split_part else self.tr("Vision add-on")
+            button.setText(reason)
+            button.setAccessibleName(reason)
 
     def file_row(self, path: str) -> int:
         return next(i for i, f in enumerate(self._files) if f.path == path)
@@ -193,7 +237,7 @@ class SearchTab(QWidget):
             return
         store = self._tokens
         self._tasks.submit("token", lambda: store.set(token), lambda _r: self._update_token_status(),
-                           lambda message: self.token_status.setText(message))
+                           self.token_status_text.set_plain)
 
     @Slot()
     def _on_forget_token(self) -> None:
@@ -202,5 +246,5 @@ class SearchTab(QWidget):
 
     def _update_token_status(self) -> None:
         saved = self._tokens.has_own_token()
-        self.token_status.setText(self.tr("A token is saved.") if saved else self.tr("No token saved."))
+        self.token_status_text.set(lambda: self.tr("A token is saved.") if saved else self.tr("No token saved."))
         self.forget_token.setEnabled(saved)

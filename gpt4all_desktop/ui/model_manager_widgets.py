@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from gpt4all_desktop.core.downloads import DownloadSnapshot, DownloadState
@@ -24,9 +24,17 @@ class FitBadge(QLabel):
         self.setObjectName("fitBadge")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.verdict: Verdict | None = None
+        self._estimate: FitEstimate | None = None
+        self._recommended = False
         self.set_estimate(estimate)
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.set_estimate(self._estimate, self._recommended)
+        super().changeEvent(event)
+
     def set_estimate(self, estimate: FitEstimate | None, recommended: bool = False) -> None:
+        self._estimate, self._recommended = estimate, recommended
         if estimate is None:
             self.verdict = None
             self.setText(self.tr("Unknown"))
@@ -54,14 +62,17 @@ class FitBadge(QLabel):
 
 
 def format_duration(seconds: float | None) -> str:
+    """A time left such as "2 min 05 s", in the current language."""
     if seconds is None or seconds != seconds or seconds < 0:
         return "–"
     seconds = int(seconds)
     if seconds >= 3600:
-        return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+        return (QCoreApplication.translate("DownloadRow", "%1 h %2 min")
+                .replace("%1", str(seconds // 3600)).replace("%2", f"{seconds % 3600 // 60:02d}"))
     if seconds >= 60:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds} s"
+        return (QCoreApplication.translate("DownloadRow", "%1 min %2 s")
+                .replace("%1", str(seconds // 60)).replace("%2", f"{seconds % 60:02d}"))
+    return QCoreApplication.translate("DownloadRow", "%1 s").replace("%1", str(seconds))
 
 
 class DownloadRow(QWidget):
@@ -80,19 +91,13 @@ class DownloadRow(QWidget):
         self.name.setTextFormat(Qt.TextFormat.RichText)
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
-        self.bar.setAccessibleName(self.tr("Download progress of %1").replace("%1", snapshot.filename))
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.pause_button = QPushButton(self.tr("Pause"))
-        self.resume_button = QPushButton(self.tr("Resume"))
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.remove_button = QPushButton(self.tr("Remove from list"))
-        for button, name in ((self.pause_button, self.tr("Pause download")),
-                             (self.resume_button, self.tr("Resume download")),
-                             (self.cancel_button, self.tr("Cancel download and delete the partial file")),
-                             (self.remove_button, self.tr("Remove from the list"))):
-            button.setAccessibleName(name)
+        self.pause_button = QPushButton()
+        self.resume_button = QPushButton()
+        self.cancel_button = QPushButton()
+        self.remove_button = QPushButton()
         self.pause_button.clicked.connect(self._on_pause)
         self.resume_button.clicked.connect(self._on_resume)
         self.cancel_button.clicked.connect(self._on_cancel)
@@ -107,7 +112,26 @@ class DownloadRow(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         self.snapshot = snapshot
-        self.update_snapshot(snapshot)
+        self.retranslateUi()
+
+    def retranslateUi(self) -> None:
+        """Set every text in the current language (again on every language switch)."""
+        self.bar.setAccessibleName(self.tr("Download progress of %1").replace("%1", self.snapshot.filename))
+        self.pause_button.setText(self.tr("Pause"))
+        self.resume_button.setText(self.tr("Resume"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.remove_button.setText(self.tr("Remove from list"))
+        for button, name in ((self.pause_button, self.tr("Pause download")),
+                             (self.resume_button, self.tr("Resume download")),
+                             (self.cancel_button, self.tr("Cancel download and delete the partial file")),
+                             (self.remove_button, self.tr("Remove from the list"))):
+            button.setAccessibleName(name)
+        self.update_snapshot(self.snapshot)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
 
     def update_snapshot(self, snapshot: DownloadSnapshot) -> None:
         self.snapshot = snapshot

@@ -13,7 +13,7 @@ import ipaddress
 import logging
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from gpt4all_desktop.core.remote_engine import RemoteEndpoint, RemoteModel, normalize_base_url
 from gpt4all_desktop.core.remote_registry import RemoteRegistry
+from gpt4all_desktop.ui.live_text import LiveText
 from gpt4all_desktop.workers.remote_models_worker import RemoteModelsLister
 
 log = logging.getLogger(__name__)
@@ -64,24 +65,23 @@ class RemoteEnginesDialog(QDialog):
         self.lister.listFailed.connect(self._on_list_failed)
         self.lister.busyChanged.connect(self._on_busy)
         self._engine_id = NEW_ENGINE
-        self.setWindowTitle(self.tr("Remote engines"))
+        self._has_key = False  # whether the engine shown has a stored API key
+        self._models: list[RemoteModel] = []  # the models listed for the engine shown
         self.setObjectName("remoteEnginesDialog")
         self._build()
+        self.retranslateUi()
         self.reload()
 
     # ------------------------------------------------------------ layout
     def _build(self) -> None:
         self.engine_list = QListWidget()
         self.engine_list.setObjectName("remoteEngineList")
-        self.engine_list.setAccessibleName(self.tr("Remote engines"))
         self.engine_list.currentItemChanged.connect(self._on_selected)
-        self.add_button = QPushButton(self.tr("Add"))
+        self.add_button = QPushButton()
         self.add_button.setObjectName("remoteAddButton")
-        self.add_button.setAccessibleName(self.tr("Add a remote engine"))
         self.add_button.clicked.connect(self._on_add)
-        self.remove_button = QPushButton(self.tr("Remove"))
+        self.remove_button = QPushButton()
         self.remove_button.setObjectName("remoteRemoveButton")
-        self.remove_button.setAccessibleName(self.tr("Remove the selected remote engine"))
         self.remove_button.clicked.connect(self._on_remove)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -92,33 +92,36 @@ class RemoteEnginesDialog(QDialog):
         row.addWidget(self.remove_button)
         left_layout.addLayout(row)
 
-        self.name_edit = self._line("remoteName", self.tr("Name"), self.tr("My workstation"))
-        self.url_edit = self._line("remoteUrl", self.tr("Base URL"), "http://192.168.1.20:8080/v1")
+        self.name_edit = self._line("remoteName")
+        self.url_edit = self._line("remoteUrl")
+        self.url_edit.setPlaceholderText("http://192.168.1.20:8080/v1")
         self.url_edit.textChanged.connect(self._update_warning)
-        self.key_edit = self._line("remoteKey", self.tr("API key"), "")
+        self.key_edit = self._line("remoteKey")
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.key_edit.textChanged.connect(self._update_warning)
-        self.forget_key = QCheckBox(self.tr("Remove the stored API key"))
+        self.forget_key = QCheckBox()
         self.forget_key.setObjectName("remoteForgetKey")
-        self.forget_key.setAccessibleName(self.tr("Remove the stored API key"))
-        self.cert_edit = self._line("remoteCert", self.tr("Trusted certificate"),
-                                    self.tr("Only for a server with a self-signed certificate"))
-        self.cert_button = QPushButton(self.tr("Browse…"))
+        self.cert_edit = self._line("remoteCert")
+        self.cert_button = QPushButton()
         self.cert_button.setObjectName("remoteCertBrowse")
-        self.cert_button.setAccessibleName(self.tr("Choose a certificate file to trust"))
         self.cert_button.clicked.connect(self._on_browse_cert)
         cert_row = QHBoxLayout()
         cert_row.addWidget(self.cert_edit, 1)
         cert_row.addWidget(self.cert_button)
 
+        self.name_label, self.url_label, self.key_label, self.cert_label = QLabel(), QLabel(), QLabel(), QLabel()
+        self.name_label.setBuddy(self.name_edit)
+        self.url_label.setBuddy(self.url_edit)
+        self.key_label.setBuddy(self.key_edit)
+        self.cert_label.setBuddy(self.cert_edit)
         form = QFormLayout()
-        form.addRow(self.tr("Name:"), self.name_edit)
-        form.addRow(self.tr("Base URL:"), self.url_edit)
-        form.addRow(self.tr("API key:"), self.key_edit)
+        form.addRow(self.name_label, self.name_edit)
+        form.addRow(self.url_label, self.url_edit)
+        form.addRow(self.key_label, self.key_edit)
         form.addRow("", self.forget_key)
-        form.addRow(self.tr("Trust certificate:"), cert_row)
+        form.addRow(self.cert_label, cert_row)
 
-        self.key_note = QLabel(self._key_note_text())
+        self.key_note = QLabel()
         self.key_note.setWordWrap(True)
         self.key_note.setObjectName("remoteKeyNote")
         self.warning = QLabel()
@@ -126,13 +129,11 @@ class RemoteEnginesDialog(QDialog):
         self.warning.setObjectName("remoteWarning")
         self.warning.setVisible(False)
 
-        self.test_button = QPushButton(self.tr("Test connection"))
+        self.test_button = QPushButton()
         self.test_button.setObjectName("remoteTestButton")
-        self.test_button.setAccessibleName(self.tr("Test the connection and list the models"))
         self.test_button.clicked.connect(self.test_connection)
-        self.save_button = QPushButton(self.tr("Save"))
+        self.save_button = QPushButton()
         self.save_button.setObjectName("remoteSaveButton")
-        self.save_button.setAccessibleName(self.tr("Save this remote engine"))
         self.save_button.clicked.connect(self.save)
         actions = QHBoxLayout()
         actions.addWidget(self.test_button)
@@ -143,10 +144,11 @@ class RemoteEnginesDialog(QDialog):
         self.status.setObjectName("remoteStatus")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status.setAccessibleName(self.tr("Connection status"))
+        self.status_text = LiveText(self.status)
         self.model_list = QListWidget()
         self.model_list.setObjectName("remoteModelList")
-        self.model_list.setAccessibleName(self.tr("Models on this engine"))
+        self.models_label = QLabel()
+        self.models_label.setBuddy(self.model_list)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -156,7 +158,7 @@ class RemoteEnginesDialog(QDialog):
         right_layout.addWidget(self.warning)
         right_layout.addLayout(actions)
         right_layout.addWidget(self.status)
-        right_layout.addWidget(QLabel(self.tr("Models:")))
+        right_layout.addWidget(self.models_label)
         right_layout.addWidget(self.model_list, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -170,12 +172,55 @@ class RemoteEnginesDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(760, 440)
 
-    def _line(self, name: str, accessible: str, placeholder: str) -> QLineEdit:
+    def _line(self, name: str) -> QLineEdit:
         edit = QLineEdit()
         edit.setObjectName(name)
-        edit.setAccessibleName(accessible)
-        edit.setPlaceholderText(placeholder)
         return edit
+
+    # ------------------------------------------------------- translation
+    def retranslateUi(self) -> None:
+        """Set every text in the current language (again on every language switch)."""
+        self.setWindowTitle(self.tr("Remote engines"))
+        self.engine_list.setAccessibleName(self.tr("Remote engines"))
+        self.add_button.setText(self.tr("Add"))
+        self.add_button.setAccessibleName(self.tr("Add a remote engine"))
+        self.remove_button.setText(self.tr("Remove"))
+        self.remove_button.setAccessibleName(self.tr("Remove the selected remote engine"))
+        self.name_edit.setAccessibleName(self.tr("Name"))
+        self.name_edit.setPlaceholderText(self.tr("My workstation"))
+        self.url_edit.setAccessibleName(self.tr("Base URL"))
+        self.key_edit.setAccessibleName(self.tr("API key"))
+        self._show_key_placeholder()
+        self.forget_key.setText(self.tr("Remove the stored API key"))
+        self.forget_key.setAccessibleName(self.tr("Remove the stored API key"))
+        self.cert_edit.setAccessibleName(self.tr("Trusted certificate"))
+        self.cert_edit.setPlaceholderText(self.tr("Only for a server with a self-signed certificate"))
+        self.cert_button.setText(self.tr("Browse…"))
+        self.cert_button.setAccessibleName(self.tr("Choose a certificate file to trust"))
+        self.name_label.setText(self.tr("Name:"))
+        self.url_label.setText(self.tr("Base URL:"))
+        self.key_label.setText(self.tr("API key:"))
+        self.cert_label.setText(self.tr("Trust certificate:"))
+        self.key_note.setText(self._key_note_text())
+        self.test_button.setText(self.tr("Test connection"))
+        self.test_button.setAccessibleName(self.tr("Test the connection and list the models"))
+        self.save_button.setText(self.tr("Save"))
+        self.save_button.setAccessibleName(self.tr("Save this remote engine"))
+        self.status.setAccessibleName(self.tr("Connection status"))
+        self.status_text.refresh()
+        self.models_label.setText(self.tr("Models:"))
+        self.model_list.setAccessibleName(self.tr("Models on this engine"))
+        self._show_models(self._models)
+        self._update_warning()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslateUi()
+        super().changeEvent(event)
+
+    def _show_key_placeholder(self) -> None:
+        self.key_edit.setPlaceholderText(self.tr("Stored; leave empty to keep it") if self._has_key
+                                         else self.tr("Optional"))
 
     def _key_note_text(self) -> str:
         if getattr(self.registry.secrets, "kind", "file") == "keyring":
@@ -214,24 +259,28 @@ class RemoteEnginesDialog(QDialog):
         self.cert_edit.setText(config.trusted_cert if config else "")
         self.key_edit.clear()
         has_key = bool(config) and self.registry.has_api_key(engine_id)
-        self.key_edit.setPlaceholderText(self.tr("Stored; leave empty to keep it") if has_key
-                                         else self.tr("Optional"))
+        self._has_key = has_key
+        self._show_key_placeholder()
         self.forget_key.setChecked(False)
         self.forget_key.setVisible(has_key)
         self.remove_button.setEnabled(config is not None)
-        self.model_list.clear()
-        for model in config.models if config else ():
-            self._add_model_item(model)
-        self.status.setText("" if config else self.tr("Enter the server's address, then test the connection."))
+        self._show_models(list(config.models) if config else [])
+        if config:
+            self.status_text.clear()
+        else:
+            self.status_text.set(lambda: self.tr("Enter the server's address, then test the connection."))
         self._update_warning()
 
-    def _add_model_item(self, model: RemoteModel) -> None:
-        text = model.display_name
-        if model.context_length:
-            text += self.tr(" (context {0})").format(model.context_length)
-        item = QListWidgetItem(text)
-        item.setToolTip(model.id)
-        self.model_list.addItem(item)
+    def _show_models(self, models: list[RemoteModel]) -> None:
+        self._models = list(models)
+        self.model_list.clear()
+        for model in self._models:
+            text = model.display_name
+            if model.context_length:
+                text += self.tr(" (context {0})").format(model.context_length)
+            item = QListWidgetItem(text)
+            item.setToolTip(model.id)
+            self.model_list.addItem(item)
 
     def _form_endpoint(self) -> RemoteEndpoint:
         """What the form describes; raises ValueError with a user-facing message."""
@@ -247,10 +296,11 @@ class RemoteEnginesDialog(QDialog):
         try:
             endpoint = self._form_endpoint()
         except ValueError as exc:
-            self.status.setText(str(exc))
+            self.status_text.set_plain(str(exc))
             return
-        self.model_list.clear()
-        self.status.setText(self.tr("Connecting to {0}…").format(endpoint.host))
+        self._show_models([])
+        host = endpoint.host
+        self.status_text.set(lambda: self.tr("Connecting to {0}…").format(host))
         self.lister.request(self._engine_id, endpoint)
 
     @Slot()
@@ -266,13 +316,14 @@ class RemoteEnginesDialog(QDialog):
             else:
                 config = self.registry.add(self.name_edit.text(), self.url_edit.text(), key, self.cert_edit.text())
         except ValueError as exc:
-            self.status.setText(str(exc))
+            self.status_text.set_plain(str(exc))
             return False
         except OSError as exc:
-            self.status.setText(self.tr("The remote engines could not be saved: {0}").format(exc.strerror or exc))
+            reason = exc.strerror or str(exc)
+            self.status_text.set(lambda: self.tr("The remote engines could not be saved: {0}").format(reason))
             return False
         self.reload(select=config.id)
-        self.status.setText(self.tr("Saved. Listing the models…"))
+        self.status_text.set(lambda: self.tr("Saved. Listing the models…"))
         self.enginesChanged.emit()
         self.lister.request(config.id, self.registry.endpoint(config.id))
         return True
@@ -293,7 +344,8 @@ class RemoteEnginesDialog(QDialog):
         try:
             self.registry.remove(self._engine_id)
         except OSError as exc:
-            self.status.setText(self.tr("The remote engine could not be removed: {0}").format(exc.strerror or exc))
+            reason = exc.strerror or str(exc)
+            self.status_text.set(lambda: self.tr("The remote engine could not be removed: {0}").format(reason))
             return
         self._engine_id = NEW_ENGINE
         self.reload(select=NEW_ENGINE)
@@ -333,18 +385,17 @@ class RemoteEnginesDialog(QDialog):
                 self.enginesChanged.emit()
         if engine_id != self._engine_id:
             return
-        self.model_list.clear()
-        for model in models:
-            self._add_model_item(model)
-        if models:
-            self.status.setText(self.tr("Connected: {0} model(s) available.").format(len(models)))
+        self._show_models(models)
+        count = len(models)
+        if count:
+            self.status_text.set(lambda: self.tr("Connected: {0} model(s) available.").format(count))
         else:
-            self.status.setText(self.tr("Connected, but the server offers no models."))
+            self.status_text.set(lambda: self.tr("Connected, but the server offers no models."))
 
     @Slot(str, str)
     def _on_list_failed(self, engine_id: str, message: str) -> None:
         if engine_id == self._engine_id:
-            self.status.setText(message)
+            self.status_text.set_plain(message)
 
     @Slot(bool)
     def _on_busy(self, busy: bool) -> None:
