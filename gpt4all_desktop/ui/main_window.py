@@ -901,4 +901,5 @@ class MainWindow(QMainWindow):
             self._state.setValue("chat/last", self.session.chat_id)
         self._state.setValue("window/geometry", self.saveGeometry())
         self._state.sync()
+        self.server.shutdown()  # closing the window quits the app: free the API port now
         super().closeEvent(event)
