@@ -258,6 +258,13 @@ class MainWindow(QMainWindow):
         if self.appearance is not None:
             for message in self.appearance.apply(self.settings.values()):  # type: ignore[attr-defined]
                 self.statusBar().showMessage(message, 10000)
+        if "huggingface_token" in applied and self.downloads is not None:
+            # One token for the whole app: the model manager's downloads use it from now on.
+            token_store = self.downloads.token_store  # type: ignore[attr-defined]
+            if applied["huggingface_token"]:
+                token_store.set(applied["huggingface_token"])
+            else:
+                token_store.clear()
         if "models_folder" in applied and applied["models_folder"]:
             self.models_dir = Path(applied["models_folder"])
             self.refresh_models()
