@@ -465,6 +465,14 @@ Free %6 now: %7.</source>
         <translation>오류로 중단됨</translation>
     </message>
     <message>
+        <source>API: %1</source>
+        <translation>API: %1</translation>
+    </message>
+    <message>
+        <source>Other programs can use the loaded model at %1</source>
+        <translation>다른 프로그램이 %1 주소에서 불러온 모델을 쓸 수 있습니다</translation>
+    </message>
+    <message>
         <source>Send a first message, then this chat can have its own settings.</source>
         <translation>먼저 메시지를 보내면 이 채팅만의 설정을 지정할 수 있습니다.</translation>
     </message>
@@ -1382,6 +1390,46 @@ Chat privately with a local language model.</source>
     <message>
         <source>Optional access token for gated or private models on Hugging Face. Stored only on this computer.</source>
         <translation>Hugging Face의 접근 제한 모델이나 비공개 모델을 받을 때 쓰는 액세스 토큰입니다(선택 사항). 이 컴퓨터에만 저장됩니다.</translation>
+    </message>
+    <message>
+        <source>Local API server</source>
+        <translation>로컬 API 서버</translation>
+    </message>
+    <message>
+        <source>Let other programs use the loaded model through an OpenAI-compatible API at http://localhost:&lt;port&gt;/v1.</source>
+        <translation>다른 프로그램이 http://localhost:&lt;port&gt;/v1 주소의 OpenAI 호환 API로 불러온 모델을 쓸 수 있게 합니다.</translation>
+    </message>
+    <message>
+        <source>API server port</source>
+        <translation>API 서버 포트</translation>
+    </message>
+    <message>
+        <source>The port the local API server listens on.</source>
+        <translation>로컬 API 서버가 요청을 받는 포트입니다.</translation>
+    </message>
+    <message>
+        <source>API server key</source>
+        <translation>API 서버 키</translation>
+    </message>
+    <message>
+        <source>Programs must send this key as a Bearer token. Required when the local network is allowed.</source>
+        <translation>프로그램은 이 키를 Bearer 토큰으로 보내야 합니다. 로컬 네트워크를 허용하면 반드시 필요합니다.</translation>
+    </message>
+    <message>
+        <source>Allow the local network</source>
+        <translation>로컬 네트워크 허용</translation>
+    </message>
+    <message>
+        <source>Let other computers on your network use the API server. Needs an API key.</source>
+        <translation>같은 네트워크의 다른 컴퓨터도 API 서버를 쓸 수 있게 합니다. API 키가 필요합니다.</translation>
+    </message>
+    <message>
+        <source>Show API requests in a Server chat</source>
+        <translation>‘Server’ 채팅에 API 요청 표시</translation>
+    </message>
+    <message>
+        <source>Each request to the API server and its answer appear in a chat named Server.</source>
+        <translation>API 서버로 들어온 요청과 그 답변이 ‘Server’라는 이름의 채팅에 표시됩니다.</translation>
     </message>
     <message>
         <source>Context length</source>
