@@ -208,7 +208,6 @@ class ChatView(QScrollArea):
     # --------------------------------------------------------------- scrolling
     def scroll_to_bottom(self) -> None:
         self._stick = True
-        self.colors: ThemeColors = LIGHT
         bar = self.verticalScrollBar()
         bar.setValue(bar.maximum())
 

@@ -94,7 +94,12 @@ class LanguageManager(QObject):
         wanted = effective_language(setting)
         self.message = ""
         translators: list[QTranslator] = []
-        if wanted != SOURCE_LANGUAGE:
+        if wanted == SOURCE_LANGUAGE:
+            # The English catalogue only holds plural forms ("1 token", "2 tokens").
+            plurals = QTranslator(self)
+            if plurals.load(f"{CATALOG}_{SOURCE_LANGUAGE}", str(self._directory)):
+                translators.append(plurals)
+        else:
             app_translator = QTranslator(self)
             if app_translator.load(f"{CATALOG}_{wanted}", str(self._directory)):
                 translators.append(app_translator)

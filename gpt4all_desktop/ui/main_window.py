@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -69,7 +69,8 @@ def display_messages(snap: ChatSnapshot) -> list[DisplayMessage]:
                                     tokens_per_second=m.stats.tokens_per_second or 0.0)
         note = STATE_NOTES.get(m.state, "")
         if m.role is Role.ASSISTANT and not m.content and m.state is EndState.ERROR:
-            out.append(DisplayMessage("error", m.error or "No answer.", None, "", m.id, branch))
+            out.append(DisplayMessage("error", m.error or QCoreApplication.translate("MainWindow", "No answer."),
+                                      None, "", m.id, branch))
             continue
         out.append(DisplayMessage(m.role.value, m.content, stats, note, m.id, branch))
     return out
@@ -854,7 +855,8 @@ class MainWindow(QMainWindow):
     def _on_finished(self, stats: GenerationStats) -> None:
         end = "stopped" if stats.stop_reason == "cancelled" else "finished"
         self.session.finish(stats, end)
-        note = self.tr(STOP_NOTES[stats.stop_reason]) if stats.stop_reason in STOP_NOTES else ""
+        # English on purpose: the message widget translates notes, and again on a language switch.
+        note = STOP_NOTES.get(stats.stop_reason, "")
         self.chat_view.finish_answer(stats, note)
         if stats.dropped_messages:
             self.chat_view.add_message("notice", self.tr(

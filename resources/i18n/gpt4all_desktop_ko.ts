@@ -465,6 +465,10 @@ Free %6 now: %7.</source>
         <translation>오류로 중단됨</translation>
     </message>
     <message>
+        <source>No answer.</source>
+        <translation>답변이 없습니다.</translation>
+    </message>
+    <message>
         <source>API: %1</source>
         <translation>API: %1</translation>
     </message>
