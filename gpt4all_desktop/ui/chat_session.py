@@ -38,11 +38,16 @@ class ChatSnapshot:
     chat: Chat | None
     path: list[Message]
     branches: dict[int, BranchInfo]
+    complete: bool = True  # False: only the newest messages (the rest follows)
 
 
-def _snapshot(store: ChatStore, chat_id: int) -> ChatSnapshot:
-    path = store.active_path(chat_id)
-    return ChatSnapshot(store.chat(chat_id), path, store.branches([m.id for m in path]))
+TAIL = 16  # messages read first when a chat opens: one screen
+
+
+def _snapshot(store: ChatStore, chat_id: int, last: int | None = None) -> ChatSnapshot:
+    path = store.active_path(chat_id, last=last)
+    complete = last is None or len(path) < last or store.active_path_length(chat_id) <= len(path)
+    return ChatSnapshot(store.chat(chat_id), path, store.branches([m.id for m in path]), complete)
 
 
 def answer_stats(stats: GenerationStats | None) -> AnswerStats:
@@ -56,6 +61,7 @@ class ChatSession(QObject):
     """The chat on screen: its saved messages, and the answer being written."""
 
     chatLoaded = Signal(object, object)  # ChatSnapshot, focus message id or None
+    historyLoaded = Signal(object)  # the complete ChatSnapshot, after a chat opened with its tail only
     chatCreated = Signal(int)
     saved = Signal(object, object)  # AnswerHandle with the saved ids, ChatSnapshot (or None)
     failed = Signal(str)
@@ -73,11 +79,13 @@ class ChatSession(QObject):
         self._timer.setInterval(FLUSH_MS)
         self._timer.timeout.connect(self._flush)
         self._open_request = 0
+        self._complete = True
 
     # ----------------------------------------------------------------- chats
     def new_chat(self) -> None:
         self._forget_open()
         self.chat_id, self.chat, self.path = None, None, []
+        self._complete = True
         self.chatLoaded.emit(ChatSnapshot(None, [], {}), None)
 
     def open_chat(self, chat_id: int, focus_message: int | None = None) -> None:
@@ -86,9 +94,15 @@ class ChatSession(QObject):
         def load(store: ChatStore) -> ChatSnapshot:
             if focus_message is not None:
                 store.switch_branch(focus_message)  # a search hit may sit on another branch
-            return _snapshot(store, chat_id)
+                return _snapshot(store, chat_id)
+            return _snapshot(store, chat_id, last=TAIL)  # first paint needs one screen only
 
         self._open_request = self.storage.call(load, lambda snap: self._loaded(snap, focus_message), self.failed.emit)
+
+    @property
+    def complete(self) -> bool:
+        """Whether ``path`` holds the whole active branch (the model must see all of it)."""
+        return self._complete
 
     def _forget_open(self) -> None:
         if self._open_request:
@@ -100,7 +114,20 @@ class ChatSession(QObject):
         self.chat = snap.chat
         self.chat_id = snap.chat.id if snap.chat else None
         self.path = list(snap.path)
+        self._complete = snap.complete
         self.chatLoaded.emit(snap, focus)
+        if not snap.complete and self.chat_id is not None:
+            chat_id = self.chat_id
+            self._open_request = self.storage.call(lambda store: _snapshot(store, chat_id), self._history_loaded,
+                                                   self.failed.emit)
+
+    def _history_loaded(self, snap: ChatSnapshot) -> None:
+        self._open_request = 0
+        if snap.chat is None or snap.chat.id != self.chat_id:
+            return
+        self.path = list(snap.path)
+        self._complete = True
+        self.historyLoaded.emit(snap)
 
     def reload(self) -> None:
         if self.chat_id is not None:

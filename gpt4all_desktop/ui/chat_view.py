@@ -17,7 +17,7 @@ from gpt4all_desktop.core.messages import GenerationStats
 from gpt4all_desktop.ui.message_widget import MessageWidget
 from gpt4all_desktop.ui.theme import LIGHT, ThemeColors
 
-PAGE = 40
+PAGE = 16  # about one screen of messages; older pages are built on scroll
 
 
 @dataclass
@@ -125,6 +125,11 @@ class ChatView(QScrollArea):
             self.setUpdatesEnabled(True)
         self.scroll_to_bottom()
 
+    def set_older(self, messages: list[DisplayMessage]) -> None:
+        """Messages before the ones shown, known once the whole chat is read; built on scroll."""
+        self._pending = list(messages)
+        self._more.setVisible(bool(self._pending))
+
     def add_message(self, role: str, text: str, stats: GenerationStats | None = None, note: str = "") -> MessageWidget:
         widget = self._append_widget(DisplayMessage(role, text, stats, note))
         self._update_regenerate()
@@ -192,6 +197,7 @@ class ChatView(QScrollArea):
 
     def finish_answer(self, stats: GenerationStats | None, note: str = "") -> None:
         if self._streaming is not None:
+            self._streaming.flush_render()
             self._streaming.set_stats(stats, note)
         self._streaming = None
         self._update_regenerate()

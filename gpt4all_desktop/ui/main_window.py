@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         self.load_template = load_request
         self._state = QSettings(str(state_file), QSettings.Format.IniFormat)
         self._answer_text = ""
+        self._queued_send: str | None = None
         self._turn_user: object | None = None  # widgets of the turn being written, for their saved ids
         self._turn_answer: object | None = None
         self._build()
@@ -540,6 +541,7 @@ class MainWindow(QMainWindow):
         self.search_action.triggered.connect(lambda: self.sidebar.search_field.setFocus())
         self.session.chatLoaded.connect(self._on_chat_loaded)
         self.session.chatCreated.connect(self._on_chat_created)
+        self.session.historyLoaded.connect(self._on_history_loaded)
         self.session.failed.connect(lambda m: self.chat_view.add_message("error", m))
         self.session.saved.connect(self._on_turn_saved)
         self.chat_view.editRequested.connect(self.edit_message)
@@ -719,6 +721,16 @@ class MainWindow(QMainWindow):
             if model and model != loaded and Path(model).is_file():
                 self.load_model(model)  # the chat continues with the model it last used
 
+    @Slot(object)
+    def _on_history_loaded(self, snap: ChatSnapshot) -> None:
+        """The whole chat is read: older messages become scrollable, and a queued send goes out."""
+        shown = {w.message_id for w in self.chat_view.message_widgets if w.message_id is not None}
+        first_shown = next((i for i, m in enumerate(snap.path) if m.id in shown), len(snap.path))
+        self.chat_view.set_older(display_messages(ChatSnapshot(snap.chat, snap.path[:first_shown], snap.branches)))
+        if self._queued_send is not None:
+            text, self._queued_send = self._queued_send, None
+            self.send(text)
+
     @Slot(int)
     def _on_chat_created(self, chat_id: int) -> None:
         self.sidebar.refresh()
@@ -778,6 +790,11 @@ class MainWindow(QMainWindow):
         if not self._can_ask():
             return
         if self.controller.generating:
+            return
+        if not self.session.complete:
+            # The chat is still being read; the model must see all of it, so send once it is.
+            self._queued_send = text
+            self.composer.clear()
             return
         self.composer.clear()
         system = self._system_prompt()

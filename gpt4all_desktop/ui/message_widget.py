@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal, Slot
+from PySide6.QtCore import QTimer, QCoreApplication, QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
@@ -21,6 +21,7 @@ from gpt4all_desktop.ui.theme import LIGHT, ThemeColors
 
 
 DISPLAY_LIMIT = 20_000  # characters of a message laid out on screen
+STREAM_RENDER_MS = 100  # how often a streaming answer is laid out again
 
 
 # Where the notes under an answer ("stopped", "interrupted by an error") are translated: the
@@ -48,6 +49,7 @@ class MessageWidget(QFrame):
         self.role = role
         self.colors = colors
         self.message_id: int | None = None
+        self._render_timer: QTimer | None = None
         self._siblings: tuple[int | None, int | None] = (None, None)
         self._text = ""
         self._stats: GenerationStats | None = None
@@ -203,7 +205,23 @@ class MessageWidget(QFrame):
             self.set_text(self._text)
 
     def append_text(self, chunk: str) -> None:
-        self.set_text(self._text + chunk)
+        """Streaming: keep every character, but lay the message out at most every ~100 ms.
+
+        Each render re-reads the Markdown and re-lays out the column, so rendering per batch
+        would make a long answer cost more and more of the GUI thread."""
+        self._text += chunk
+        if self._render_timer is None:
+            self._render_timer = QTimer(self)
+            self._render_timer.setSingleShot(True)
+            self._render_timer.timeout.connect(self.flush_render)
+        if not self._render_timer.isActive():
+            self._render_timer.start(STREAM_RENDER_MS)
+
+    def flush_render(self) -> None:
+        """Show all text received so far now (the answer finished or was stopped)."""
+        if self._render_timer is not None:
+            self._render_timer.stop()
+        self.set_text(self._text)
 
     def set_stats(self, stats: GenerationStats | None, note: str = "") -> None:
         """The footer: speed figures and a note such as "stopped" (English; translated when shown)."""

@@ -161,3 +161,36 @@ def test_export_import_and_chat_settings_from_the_window(
         assert titles.count(store.chat(chat_id).title) >= 2  # the original and its imported copy
     finally:
         store.close()
+
+
+def test_a_long_chat_opens_with_one_screen_then_the_rest(
+        qtbot: QtBot, controller: InferenceController, storage: StorageClient, paths: AppPaths) -> None:
+    from gpt4all_desktop.core.storage.models import AnswerStats, EndState
+
+    store = ChatStore.open(paths.database_path)
+    try:
+        chat_id = store.create_chat("Long chat")
+        for i in range(150):
+            store.add_user_message(chat_id, f"question {i}")
+            answer = store.begin_answer(chat_id, store.active_path(chat_id, last=1)[0].id, None)
+            store.finish_answer(answer, f"answer {i}", AnswerStats(), EndState.FINISHED)
+    finally:
+        store.close()
+    window = window_for(qtbot, controller, storage, paths)
+    seen: list[object] = []
+    original = controller.generate
+    controller.generate = lambda request: (seen.append(request), original(request))[1]  # type: ignore[method-assign]
+    with qtbot.waitSignal(controller.modelLoaded, timeout=60_000):
+        window.start()
+    with qtbot.waitSignal(window.session.historyLoaded, timeout=10_000):
+        window.session.open_chat(chat_id)
+    widgets = window.chat_view.message_widgets
+    assert len(widgets) <= 16, "only one screen of the 300 messages is built"
+    assert widgets[-1].text() == "answer 149"
+    assert window.chat_view.hidden_count == 300 - len(widgets)
+    window.chat_view.verticalScrollBar().setValue(0)  # scrolling to the top builds the next page
+    qtbot.waitUntil(lambda: len(window.chat_view.message_widgets) > len(widgets), timeout=5_000)
+    # The model sees the whole conversation (trimmed by the engine only if it does not fit).
+    with qtbot.waitSignal(window.session.saved, timeout=60_000):
+        window.send("And the next one?")
+    assert len(seen[-1].messages) == 301
