@@ -46,6 +46,7 @@ def _quit_after(app: object, window: object, delay_ms: int) -> None:
 
 def run_gui(argv: list[str], model: str | None = None, quit_after_ms: int | None = None) -> int:
     """Show the window first, then load the model in the background."""
+    from PySide6.QtCore import QTimer  # noqa: PLC0415
     from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: PLC0415
 
     from gpt4all_desktop.ui.main_window import MainWindow  # noqa: PLC0415
@@ -69,37 +70,42 @@ def run_gui(argv: list[str], model: str | None = None, quit_after_ms: int | None
         QMessageBox.critical(None, APP_NAME, f"Something went wrong: {text}\n\nDetails are in the log: {ctx.paths.log_file}")
 
     install_excepthooks(report)
-    from gpt4all_desktop.workers.storage_worker import StorageClient  # noqa: PLC0415
-
     from gpt4all_desktop.core.installed_models import InstalledModels  # noqa: PLC0415
-    from gpt4all_desktop.workers.download_worker import DownloadController  # noqa: PLC0415
+    from gpt4all_desktop.workers.storage_worker import StorageClient  # noqa: PLC0415
 
     controller = InferenceController(ctx.engine_log)
     storage = StorageClient(ctx.paths.database_path)
-    downloads = DownloadController(ctx.paths)
-    from gpt4all_desktop.core.remote_registry import RemoteRegistry  # noqa: PLC0415
-
-    remotes = RemoteRegistry(ctx.paths.config_dir)
     installed = InstalledModels(ctx.paths, is_loaded=lambda p: bool(controller.model and controller.model.path == str(p)))
     window = MainWindow(controller, storage, models_dir, ctx.paths.config_dir / "window.ini",
-                        settings=settings, appearance=appearance, log_dir=ctx.paths.log_dir,
-                        downloads=downloads, installed=installed, remotes=remotes)
+                        settings=settings, appearance=appearance, log_dir=ctx.paths.log_dir, installed=installed)
     window.show()
     for message in startup_messages:
         window.chat_view.add_message("notice", message)
     if model:
         window._state.setValue("model/last", model)
+    services: dict[str, object] = {}
+
+    def attach_services() -> None:
+        """After the first paint: the download manager, model settings and remote engines."""
+        from gpt4all_desktop.core.remote_registry import RemoteRegistry  # noqa: PLC0415
+        from gpt4all_desktop.workers.download_worker import DownloadController  # noqa: PLC0415
+
+        services["downloads"] = downloads = DownloadController(ctx.paths)
+        app.aboutToQuit.connect(downloads.shutdown)  # pauses downloads; they resume next time
+        window.attach_services(downloads, None, RemoteRegistry(ctx.paths.config_dir))
+
+    QTimer.singleShot(0, attach_services)  # queued before start(): a first-run model manager needs it
     window.start()
     if quit_after_ms is not None:
         _quit_after(app, window, quit_after_ms)
     app.aboutToQuit.connect(window.server.shutdown)  # close the API port before the engine goes
     app.aboutToQuit.connect(controller.shutdown)
     app.aboutToQuit.connect(storage.shutdown)
-    app.aboutToQuit.connect(downloads.shutdown)  # pauses downloads; they resume next time
     code = app.exec()
     window.server.shutdown()
     controller.shutdown()
     storage.shutdown()
-    downloads.shutdown()
+    if "downloads" in services:
+        services["downloads"].shutdown()  # type: ignore[attr-defined]
     appearance.shutdown()
     return code

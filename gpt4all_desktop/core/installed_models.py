@@ -20,11 +20,13 @@ import os
 import shutil
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import TYPE_CHECKING, Any, Callable, Literal
 
 from gpt4all_desktop.core.gguf_info import GgufError, GgufInfo, read_gguf_info
-from gpt4all_desktop.core.hub import RemoteFile
 from gpt4all_desktop.core.paths import AppPaths
+
+if TYPE_CHECKING:  # the Hub client pulls in huggingface_hub: not needed to list installed models
+    from gpt4all_desktop.core.hub import RemoteFile
 
 log = logging.getLogger(__name__)
 

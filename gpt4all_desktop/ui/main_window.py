@@ -338,6 +338,27 @@ class MainWindow(QMainWindow):
         self._manager.destroyed.connect(lambda: setattr(self, "_manager", None))
         self._manager.show()
 
+    def attach_services(self, downloads: object | None = None, installed: object | None = None,
+                        remotes: object | None = None) -> None:
+        """Add the download manager, model settings and remote engines once the window is shown:
+        they import the Hugging Face client and the keyring, which start-up need not wait for."""
+        if downloads is not None:
+            self.downloads = downloads
+            self._connect_downloads()
+        if installed is not None:
+            self.installed = installed
+        if remotes is not None:
+            self.remotes = remotes
+            self.register_remotes()
+            self.refresh_models()
+
+    def _connect_downloads(self) -> None:
+        if self.downloads is None:
+            return
+        for sig in ("progress", "finished", "failed", "paused"):
+            getattr(self.downloads, sig).connect(self._on_download_progress)
+        self.downloads.modelInstalled.connect(self._on_model_installed)  # type: ignore[attr-defined]
+
     def register_remotes(self) -> None:
         """(Re-)register every configured remote engine with the inference worker."""
         if self.remotes is None:
@@ -547,10 +568,7 @@ class MainWindow(QMainWindow):
         self.chat_view.editRequested.connect(self.edit_message)
         self.chat_view.branchRequested.connect(self.session.switch_branch)
         self.storage.ready.connect(self._on_storage_ready)
-        if self.downloads is not None:
-            for sig in ("progress", "finished", "failed", "paused"):
-                getattr(self.downloads, sig).connect(self._on_download_progress)
-            self.downloads.modelInstalled.connect(self._on_model_installed)
+        self._connect_downloads()
         self.storage.openFailed.connect(lambda m: self.chat_view.add_message("error", m))
         self.stop_action.triggered.connect(self.controller.stop)
         self.regenerate_action.triggered.connect(self.regenerate)
