@@ -53,6 +53,12 @@ def move_atomically(source: Path, dest: Path) -> None:
     except OSError as exc:
         if exc.errno != errno.EXDEV:
             raise
+    copy_atomically(source, dest)
+    source.unlink(missing_ok=True)
+
+
+def copy_atomically(source: Path, dest: Path) -> None:
+    """Copy to a hidden temp file beside ``dest``, then rename: never a half-copied model."""
     tmp = dest.with_name(f".{dest.name}.incoming")
     try:
         shutil.copyfile(source, tmp)
@@ -60,4 +66,3 @@ def move_atomically(source: Path, dest: Path) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    source.unlink(missing_ok=True)

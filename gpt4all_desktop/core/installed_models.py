@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Literal
 
+from gpt4all_desktop.core.downloads_io import copy_atomically
 from gpt4all_desktop.core.gguf_info import GgufError, GgufInfo, read_gguf_info
 from gpt4all_desktop.core.paths import AppPaths
 
@@ -170,13 +171,7 @@ class InstalledModels:
         free = shutil.disk_usage(self.models_dir).free
         if free < size:
             raise OSError(errno.ENOSPC, "No space left on device")
-        tmp = dest.with_name(f".{dest.name}.incoming")
-        try:
-            shutil.copyfile(source, tmp)
-            os.replace(tmp, dest)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        copy_atomically(source, dest)
 
     def delete(self, path: Path | str) -> None:
         path = Path(path)
