@@ -194,3 +194,19 @@ def test_a_long_chat_opens_with_one_screen_then_the_rest(
     with qtbot.waitSignal(window.session.saved, timeout=60_000):
         window.send("And the next one?")
     assert len(seen[-1].messages) == 301
+
+
+def test_a_damaged_history_file_is_moved_aside_and_the_user_is_told(
+        qtbot: QtBot, controller: InferenceController, paths: AppPaths) -> None:
+    paths.database_path.write_bytes(b"this is not a database" * 1000)
+    storage = StorageClient(paths.database_path)
+    try:
+        window = window_for(qtbot, controller, storage, paths)
+        qtbot.waitUntil(lambda: any("moved aside" in w.text() for w in window.chat_view.message_widgets), timeout=10_000)
+        notice = next(w for w in window.chat_view.message_widgets if "moved aside" in w.text())
+        moved = [p for p in paths.database_path.parent.iterdir() if ".corrupt-" in p.name]
+        assert moved and moved[0].read_bytes().startswith(b"this is not a database"), "kept, not deleted"
+        assert moved[0].name in notice.text()
+        window.close()
+    finally:
+        storage.shutdown()
