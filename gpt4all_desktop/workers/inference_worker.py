@@ -109,6 +109,10 @@ class InferenceWorker(QObject):
             engine = self._engine_for(request.model_path)
             if engine is not self._active and self._active.model is not None and self._active is not self._client:
                 self._active.model = None
+            if engine is not self._client and self._client.model is not None:
+                # A remote model answers now: give the local model's memory back.
+                self._client.request("unload", "unloaded", timeout=60)
+                self._client.model = None
             self._active = engine
             info = engine.load(request, lambda f: self.loadProgress.emit(request_id, f), request_id=request_id)
         except EngineFailure as exc:

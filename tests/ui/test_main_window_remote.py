@@ -43,3 +43,22 @@ def test_remote_model_in_picker_answers_and_the_chat_keeps_going_locally(
         body = server.requests[-1][3]
         assert [m["content"] for m in body["messages"] if m["role"] == "user"] == ["Hello locally", "And now remotely"]
         assert window.session.path[-1].model == remote_paths[0]
+
+
+def test_switching_to_a_remote_model_frees_the_local_one(
+        qtbot: QtBot, controller: InferenceController, storage: StorageClient, paths: AppPaths) -> None:
+    with FakeOpenAI() as server:
+        registry = RemoteRegistry(paths.config_dir)
+        engine = registry.add("Box", server.base_url)
+        registry.list_models(engine.id)
+        window = MainWindow(controller, storage, paths.models_dir, paths.config_dir / "window.ini", remotes=registry)
+        qtbot.addWidget(window)
+        with qtbot.waitSignal(controller.modelLoaded, timeout=60_000):
+            window.start()
+        assert controller.worker.client.model is not None
+        remote = next(window.model_picker.itemData(i) for i in range(window.model_picker.count())
+                      if str(window.model_picker.itemData(i)).startswith("remote:"))
+        with qtbot.waitSignal(controller.modelLoaded, timeout=30_000):
+            window.load_model(remote)
+        assert controller.worker.client.model is None  # the engine process holds no weights now
+        assert controller.worker.client.alive
