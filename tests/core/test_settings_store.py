@@ -39,6 +39,8 @@ def test_every_setting_round_trips_through_the_file(path: Path) -> None:
         "chat_template": "{{ messages[0]['content'] }}", "system_prompt": "Answer briefly.\n한국어로.",
         "temperature": 0.3, "top_k": 20, "top_p": 0.8, "min_p": 0.1, "repeat_penalty": 1.25,
         "repeat_last_n": 128, "max_tokens": 512, "seed": 42,
+        "server_enabled": True, "server_port": 5000, "server_api_key": "sk-local", "server_allow_network": True,
+        "server_show_requests": False,
     }
     assert set(chosen) == set(SCHEMA.names())
     store = SettingsStore.open()
