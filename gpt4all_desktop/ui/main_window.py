@@ -9,6 +9,7 @@ from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, 
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -949,4 +950,11 @@ class MainWindow(QMainWindow):
         self._state.setValue("window/geometry", self.saveGeometry())
         self._state.sync()
         self.server.shutdown()  # closing the window quits the app: free the API port now
+        # Dialogs with worker threads (model manager, remote engines) stop them when closed;
+        # destroyed with the window instead, a running QThread would abort the app.
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.close()
+            if hasattr(dialog, "shutdown"):
+                dialog.shutdown()
         super().closeEvent(event)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 import pytest
+from PySide6.QtCore import QObject, QThread
 from pytestqt.qtbot import QtBot
 
 from gpt4all_desktop.core.hub import HubClient
@@ -66,3 +67,19 @@ def test_downloaded_model_shows_progress_then_loads_with_its_own_settings(
     window.open_model_manager()
     qtbot.waitUntil(lambda: window._manager is not None and window._manager.isVisible(), timeout=5_000)
     window._manager.close()
+
+
+def test_quitting_with_the_model_manager_open_stops_its_threads(
+        qtbot: QtBot, controller: InferenceController, storage: StorageClient, paths: AppPaths,
+        downloads: DownloadController) -> None:
+    window = MainWindow(controller, storage, paths.models_dir, paths.config_dir / "window.ini", downloads=downloads)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_model_manager()
+    manager = window._manager
+    qtbot.waitUntil(lambda: manager is not None and manager.isVisible(), timeout=5_000)
+    threads = [t for t in manager.findChildren(QThread)] + [
+        getattr(o, "_thread") for o in manager.findChildren(QObject) if isinstance(getattr(o, "_thread", None), QThread)]
+    window.close()
+    assert threads, "the manager runs its work on threads"
+    qtbot.waitUntil(lambda: all(t.isFinished() or not t.isRunning() for t in threads), timeout=10_000)
