@@ -570,6 +570,8 @@ class MainWindow(QMainWindow):
         self.chat_view.editRequested.connect(self.edit_message)
         self.chat_view.branchRequested.connect(self.session.switch_branch)
         self.storage.ready.connect(self._on_storage_ready)
+        if self.storage.opened_info is not None:  # opened before this window existed
+            QTimer.singleShot(0, lambda: self._on_storage_ready(self.storage.opened_info))
         self._connect_downloads()
         self.storage.openFailed.connect(lambda m: self.chat_view.add_message("error", m))
         self.stop_action.triggered.connect(self.controller.stop)

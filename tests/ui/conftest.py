@@ -30,5 +30,10 @@ def paths() -> AppPaths:
 def storage(paths: AppPaths, qtbot: object) -> Iterator[StorageClient]:
     """The real chat database of the test profile, on its storage thread."""
     client = StorageClient(paths.database_path)
+    # The app's connection creates the database first; tests that also write through a second
+    # connection (as a second copy of the app would) start after it.
+    failed: list[str] = []
+    client.openFailed.connect(failed.append)
+    qtbot.waitUntil(lambda: client.opened_info is not None or bool(failed), timeout=10_000)  # type: ignore[attr-defined]
     yield client
     client.shutdown()

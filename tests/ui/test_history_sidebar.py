@@ -48,6 +48,9 @@ def db_path() -> Path:
 @pytest.fixture
 def storage(qtbot: QtBot, db_path: Path) -> Iterator[StorageClient]:
     client = StorageClient(db_path)
+    # Let the app's own connection finish creating the database before a test writes to it
+    # from a second connection (as a second copy of the app would).
+    qtbot.waitUntil(lambda: client.opened_info is not None, timeout=10_000)
     yield client
     client.shutdown()
     assert not client._thread.isRunning()

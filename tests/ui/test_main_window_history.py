@@ -52,7 +52,6 @@ def test_chat_is_saved_with_stats_and_reopens_after_restart(
 
     # "Restart": a new window on the same files reopens the last chat with its messages.
     again = window_for(qtbot, controller, storage, paths)
-    storage.ready.emit(storage.opened_info)
     qtbot.waitUntil(lambda: len(again.chat_view.message_widgets) == 4, timeout=10_000)
     assert again.chat_view.message_widgets[2].text() == "고마워요!"
     assert again.session.chat_id == chat_id
@@ -188,8 +187,11 @@ def test_a_long_chat_opens_with_one_screen_then_the_rest(
     assert len(widgets) <= 16, "only one screen of the 300 messages is built"
     assert widgets[-1].text() == "answer 149"
     assert window.chat_view.hidden_count == 300 - len(widgets)
-    window.chat_view.verticalScrollBar().setValue(0)  # scrolling to the top builds the next page
+    more = window.chat_view._more  # "Show earlier messages" (scrolling to the top does the same)
+    assert more.isVisible()
+    more.click()
     qtbot.waitUntil(lambda: len(window.chat_view.message_widgets) > len(widgets), timeout=5_000)
+    assert window.chat_view.message_widgets[0].text() == f"question {150 - len(window.chat_view.message_widgets) // 2}"
     # The model sees the whole conversation (trimmed by the engine only if it does not fit).
     with qtbot.waitSignal(window.session.saved, timeout=60_000):
         window.send("And the next one?")
