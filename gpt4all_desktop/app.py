@@ -70,14 +70,12 @@ def run_gui(argv: list[str], model: str | None = None, quit_after_ms: int | None
         QMessageBox.critical(None, APP_NAME, f"Something went wrong: {text}\n\nDetails are in the log: {ctx.paths.log_file}")
 
     install_excepthooks(report)
-    from gpt4all_desktop.core.installed_models import InstalledModels  # noqa: PLC0415
     from gpt4all_desktop.workers.storage_worker import StorageClient  # noqa: PLC0415
 
     controller = InferenceController(ctx.engine_log)
     storage = StorageClient(ctx.paths.database_path)
-    installed = InstalledModels(ctx.paths, is_loaded=lambda p: bool(controller.model and controller.model.path == str(p)))
     window = MainWindow(controller, storage, models_dir, ctx.paths.config_dir / "window.ini",
-                        settings=settings, appearance=appearance, log_dir=ctx.paths.log_dir, installed=installed)
+                        settings=settings, appearance=appearance, log_dir=ctx.paths.log_dir)
     window.show()
     for message in startup_messages:
         window.chat_view.add_message("notice", message)
@@ -87,22 +85,24 @@ def run_gui(argv: list[str], model: str | None = None, quit_after_ms: int | None
 
     def attach_services() -> None:
         """After the first paint: the download manager, model settings and remote engines."""
+        from gpt4all_desktop.core.installed_models import InstalledModels  # noqa: PLC0415
         from gpt4all_desktop.core.remote_registry import RemoteRegistry  # noqa: PLC0415
         from gpt4all_desktop.workers.download_worker import DownloadController  # noqa: PLC0415
 
         services["downloads"] = downloads = DownloadController(ctx.paths)
         app.aboutToQuit.connect(downloads.shutdown)  # pauses downloads; they resume next time
-        window.attach_services(downloads, None, RemoteRegistry(ctx.paths.config_dir))
+        installed = InstalledModels(ctx.paths, is_loaded=lambda p: bool(controller.model and controller.model.path == str(p)))
+        window.attach_services(downloads, installed, RemoteRegistry(ctx.paths.config_dir))
 
     QTimer.singleShot(0, attach_services)  # queued before start(): a first-run model manager needs it
     window.start()
     if quit_after_ms is not None:
         _quit_after(app, window, quit_after_ms)
-    app.aboutToQuit.connect(window.server.shutdown)  # close the API port before the engine goes
+    app.aboutToQuit.connect(window.shutdown_server)  # close the API port before the engine goes
     app.aboutToQuit.connect(controller.shutdown)
     app.aboutToQuit.connect(storage.shutdown)
     code = app.exec()
-    window.server.shutdown()
+    window.shutdown_server()
     controller.shutdown()
     storage.shutdown()
     if "downloads" in services:

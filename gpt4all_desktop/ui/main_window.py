@@ -109,9 +109,9 @@ class MainWindow(QMainWindow):
         self._queued_send: str | None = None
         self._turn_user: object | None = None  # widgets of the turn being written, for their saved ids
         self._turn_answer: object | None = None
+        self._server: object | None = None  # the API server controller, built on first use
         self._build()
         self._build_menus()
-        self._build_server()
         if appearance is not None:
             theme = appearance.theme  # type: ignore[attr-defined]
             self.chat_view.set_theme(theme.colors)
@@ -178,12 +178,19 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
+    @property
+    def server(self):  # noqa: ANN201 - ServerController, imported lazily
+        """The local OpenAI-compatible API server, sharing this window's engine (built on first
+        use, after the window is shown: start-up need not import it)."""
+        if self._server is None:
+            self._build_server()
+        return self._server
+
     def _build_server(self) -> None:
-        """The local OpenAI-compatible API server, sharing this window's engine."""
         from gpt4all_desktop.ui.server_chat import ServerChatRecorder  # noqa: PLC0415
         from gpt4all_desktop.workers.server_controller import ServerController  # noqa: PLC0415
 
-        self.server = ServerController(self.controller, parent=self)
+        self._server = ServerController(self.controller, parent=self)
         self.server_recorder = ServerChatRecorder(self.storage, self._state, self)
         self.server_label = QLabel(self)
         self.server_label.setVisible(False)
@@ -193,6 +200,10 @@ class MainWindow(QMainWindow):
         self.server.failed.connect(lambda m: self.chat_view.add_message("error", m))
         self.server.exchangeRecorded.connect(self._on_server_exchange)
         self.server_recorder.recorded.connect(lambda _cid: self.sidebar.refresh())
+
+    def shutdown_server(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()  # type: ignore[attr-defined]
 
     def apply_server_settings(self) -> None:
         if self.settings is None:
@@ -930,7 +941,7 @@ class MainWindow(QMainWindow):
     # -------------------------------------------------------------- lifetime
     def start(self) -> None:
         """Called once the window is shown: the model loads while the user looks at it."""
-        self.apply_server_settings()
+        QTimer.singleShot(0, self.apply_server_settings)  # after the first paint
         first = self.default_model_path()
         # The engine process starts once the window has painted: on a small machine its start
         # would otherwise compete with the first paint for the CPU.
@@ -951,7 +962,7 @@ class MainWindow(QMainWindow):
             self._state.setValue("chat/last", self.session.chat_id)
         self._state.setValue("window/geometry", self.saveGeometry())
         self._state.sync()
-        self.server.shutdown()  # closing the window quits the app: free the API port now
+        self.shutdown_server()  # closing the window quits the app: free the API port now
         # Dialogs with worker threads (model manager, remote engines) stop them when closed;
         # destroyed with the window instead, a running QThread would abort the app.
         for dialog in self.findChildren(QDialog):
