@@ -9,8 +9,6 @@ from typing import Any, Mapping
 
 from gpt4all_desktop.core.messages import LoadRequest, SamplingParams
 
-LOAD_FIELDS = ("context_length", "threads", "gpu_layers", "device", "chat_template")
-
 
 def sampling_from(values: Mapping[str, Any]) -> SamplingParams:
     d = SamplingParams()

@@ -368,7 +368,7 @@ SCHEMA = SettingsSchema(
             "chat_template", FieldType.TEMPLATE, "", "Chat template",
             "Jinja template that turns the conversation into the model's prompt. "
             "Empty uses the template stored in the model file.",
-            M,
+            M, needs_reload=True,  # the engine picks its template when it loads the model
         ),
         # Chat (application value = default for every model and chat)
         Field(

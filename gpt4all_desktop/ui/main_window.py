@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from gpt4all_desktop import APP_NAME
 from gpt4all_desktop.core.messages import ChatMessage, GenerateRequest, GenerationStats, LoadRequest, ModelInfo, SamplingParams
-from gpt4all_desktop.core.settings_apply import LOAD_FIELDS, load_request_from, sampling_from, system_prompt_from
+from gpt4all_desktop.core.settings_apply import load_request_from, sampling_from, system_prompt_from
 from gpt4all_desktop.core.settings_store import SettingsStore
 from gpt4all_desktop.core.starter_model import STARTER_NAME, find_models, starter_model_path
 from gpt4all_desktop.core.storage.models import EndState, Message, Role
@@ -285,7 +285,7 @@ class MainWindow(QMainWindow):
             self.refresh_models()
         if any(name.startswith("server_") or name in ("temperature", "top_p", "max_tokens", "seed") for name in applied):
             self.apply_server_settings()
-        if any(name in LOAD_FIELDS for name in applied) and self.controller.model is not None:
+        if self.settings.schema.needs_reload(applied) and self.controller.model is not None:
             self.statusBar().showMessage(self.tr("Reloading the model with the new settings…"), 5000)
             self.load_model(self.controller.model.path)
         self.settingsApplied.emit(applied)

@@ -34,6 +34,11 @@ def test_changed_settings_are_saved_used_and_reload_the_model(
     with qtbot.waitSignal(controller.modelLoaded, timeout=60_000) as reloaded:
         window.apply_settings({"context_length": 1024})
     assert reloaded.args[0].context_length == 1024
+    # A chat template is chosen when the model loads, so changing it reloads too.
+    template = "{% for m in messages %}{{ m.content }}\n{% endfor %}"
+    with qtbot.waitSignal(controller.modelLoaded, timeout=60_000) as retemplated:
+        window.apply_settings({"chat_template": template})
+    assert retemplated.args[0].chat_template_source == "override"
     # A fresh store (the next start) reads the same values back.
     again = SettingsStore.open(paths.settings_path)
     assert again.get("context_length") == 1024 and again.get("max_tokens") == 7
