@@ -273,9 +273,7 @@ class InferenceController(QObject):
         """Queue an answer for a non-GUI client (thread-safe: emitting a queued signal is).
 
         Returns the request id, which ``cancel`` takes to stop it."""
-        with self._id_lock:
-            self._next_id += 1
-            rid = self._next_id
+        rid = self._new_id()
         self._sinkRequested.emit(rid, request, sink)
         return rid
 
